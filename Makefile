@@ -1,0 +1,48 @@
+# symmd — the two set-up commands (`make demo`, `make test`) and friends.
+SHELL := /bin/bash
+SWIFT ?= swift
+SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: deps demo test build release bench examples clean
+
+## deps: install the Debian system libraries when any is missing (quiet when all are present)
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: everything the tests need, then the whole suite
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## demo: release build, then the flagship example
+demo: release
+	@mkdir -p out
+	$(SWIFT) run -c release --skip-build two-layer --out out/two-layer
+	@echo
+	@echo "Outputs: out/two-layer/ (rmse.csv: error per width; fit-1d.csv: target and fits)"
+
+## bench: release benchmarks against the anchors (PyTorch, LAMMPS) found on this machine
+bench: release
+	$(SWIFT) run -c release --skip-build symmd-bench --json BENCHMARKS.json
+
+examples: release
+	$(SWIFT) run -c release --skip-build two-layer
+	$(SWIFT) run -c release --skip-build dying-relu
+
+clean:
+	rm -rf .build out

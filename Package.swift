@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// symmd: molecular modeling with symmetry-preserving neural-network potentials.
+import PackageDescription
+
+let package = Package(
+    name: "symmd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "NNCore", targets: ["NNCore"]),
+        .executable(name: "symmd", targets: ["symmd"]),
+        .executable(name: "symmd-bench", targets: ["symmd-bench"]),
+        .executable(name: "two-layer", targets: ["two-layer"]),
+        .executable(name: "dying-relu", targets: ["dying-relu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev, libnetcdf-dev, libfftw3-dev).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNetCDF", pkgConfig: "netcdf",
+                       providers: [.apt(["libnetcdf-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+        // Vectorised elementary functions from glibc's libmvec, with a scalar fallback.
+        .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
+
+        .target(
+            name: "NNCore",
+            dependencies: [
+                "CBLAS", "CVecMath",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
+        .executableTarget(
+            name: "symmd",
+            dependencies: [
+                "NNCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "symmd-bench",
+            dependencies: [
+                "NNCore", "CBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "two-layer", dependencies: ["NNCore"], path: "examples/two-layer"),
+        .executableTarget(name: "dying-relu", dependencies: ["NNCore"], path: "examples/dying-relu"),
+
+        .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
+        .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
+    ]
+)

@@ -1,0 +1,119 @@
+import CVecMath
+import RealModule
+
+extension Tensor {
+    /// Elementwise eˣ.
+    public func exp() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vexp)
+        return .record("exp", shape: shape, scalars: out, inputs: [self], saveOutput: true) { node, g, _ in
+            [g * node.output]
+        }
+    }
+
+    /// Elementwise natural logarithm.
+    public func log() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vlog)
+        return .record("log", shape: shape, scalars: out, inputs: [self]) { _, g, _ in [g / self] }
+    }
+
+    /// Elementwise ln(1 + x), accurate near 0.
+    public func log1p() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vlog1p)
+        return .record("log1p", shape: shape, scalars: out, inputs: [self]) { _, g, _ in [g / (self + 1)] }
+    }
+
+    /// Elementwise eˣ − 1, accurate near 0.
+    public func expm1() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vexpm1)
+        return .record("expm1", shape: shape, scalars: out, inputs: [self], saveOutput: true) { node, g, _ in
+            [g * (node.output + 1)]
+        }
+    }
+
+    /// Elementwise square root.
+    public func sqrt() -> Tensor {
+        let out = Kernels.map(scalars) { $0.squareRoot() }
+        return .record("sqrt", shape: shape, scalars: out, inputs: [self], saveOutput: true) { node, g, _ in
+            [g * 0.5 / node.output]
+        }
+    }
+
+    /// Elementwise xᵖ for a constant exponent.
+    public func pow(_ p: Double) -> Tensor {
+        if p == 1 { return self }
+        let out: [Double]
+        if p == 2 {
+            out = Kernels.map(scalars) { $0 * $0 }
+        } else {
+            out = Kernels.map(scalars) { Double.pow($0, p) }
+        }
+        return .record("pow", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+            [p == 2 ? g * self * 2 : g * self.pow(p - 1) * p]
+        }
+    }
+
+    /// Elementwise x².
+    public func squared() -> Tensor { pow(2) }
+
+    /// Elementwise hyperbolic tangent.
+    public func tanh() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vtanh)
+        return .record("tanh", shape: shape, scalars: out, inputs: [self], saveOutput: true) { node, g, _ in
+            [Tensor.tanhBackward(g, node.output)]
+        }
+    }
+
+    /// `g·(1 − y²)`, the tanh derivative applied to an incoming gradient (differentiable in both).
+    static func tanhBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
+        let out = Kernels.zip(g.scalars, y.scalars) { gv, yv in gv * (1 - yv * yv) }
+        return .record("tanhBackward", shape: y.shape, scalars: out, inputs: [g, y]) { _, gg, need in
+            [need[0] ? tanhBackward(gg, y) : nil, need[1] ? gg * g * y * -2 : nil]
+        }
+    }
+
+    /// Elementwise sine.
+    public func sin() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vsin)
+        return .record("sin", shape: shape, scalars: out, inputs: [self]) { _, g, _ in [g * self.cos()] }
+    }
+
+    /// Elementwise cosine.
+    public func cos() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_vcos)
+        return .record("cos", shape: shape, scalars: out, inputs: [self]) { _, g, _ in [-(g * self.sin())] }
+    }
+
+    /// Elementwise error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt.
+    public func erf() -> Tensor {
+        let out = Kernels.vector(scalars, symmd_verf)
+        return .record("erf", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+            [g * (-(self * self)).exp() * (2 / Double.pi.squareRoot())]
+        }
+    }
+
+    /// Elementwise |x| (derivative sign(x), 0 at 0).
+    public func abs() -> Tensor {
+        let out = Kernels.map(scalars) { Swift.abs($0) }
+        return .record("abs", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+            [g * self.sign()]
+        }
+    }
+
+    /// Elementwise sign (−1, 0, 1); a constant, not differentiated.
+    public func sign() -> Tensor {
+        Tensor(shape: shape, scalars: Kernels.map(scalars) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+    }
+
+    /// Elementwise clamp to [low, high] (gradient passes where low < x < high).
+    public func clamped(min low: Double = -.infinity, max high: Double = .infinity) -> Tensor {
+        let out = Kernels.map(scalars) { Swift.min(Swift.max($0, low), high) }
+        return .record("clamp", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+            [g * self.mask { $0 > low && $0 < high }]
+        }
+    }
+
+    /// A constant 0/1 tensor: 1 where `predicate` holds.
+    public func mask(_ predicate: (Double) -> Bool) -> Tensor {
+        Tensor(shape: shape, scalars: Kernels.map(scalars) { predicate($0) ? 1 : 0 })
+    }
+}

@@ -1,0 +1,89 @@
+import CBLAS
+
+extension Tensor {
+    /// Matrix product op(a)·op(b) via `cblas_dgemm`, where op transposes the last two axes
+    /// when asked. Rank-2 × rank-2, or batched rank-3 × rank-3 (equal batch), or rank-3 × rank-2
+    /// (the matrix shared by every batch entry).
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
+                              transposeB: Bool = false) -> Tensor {
+        precondition((a.rank == 2 || a.rank == 3) && (b.rank == 2 || b.rank == 3) && !(a.rank == 2 && b.rank == 3),
+                     "matmul: unsupported ranks \(a.shape) × \(b.shape)")
+        let batch = a.rank == 3 ? a.shape[0] : 1
+        if a.rank == 3 && b.rank == 3 {
+            precondition(b.shape[0] == batch, "matmul: batch sizes differ in \(a.shape) × \(b.shape)")
+        }
+        let ar = a.shape[a.rank - 2], ac = a.shape[a.rank - 1]
+        let br = b.shape[b.rank - 2], bc = b.shape[b.rank - 1]
+        let m = transposeA ? ac : ar, k = transposeA ? ar : ac
+        let k2 = transposeB ? bc : br, n = transposeB ? br : bc
+        precondition(k == k2, "matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let bStride = b.rank == 3 ? br * bc : 0
+        let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
+            b.scalars.withUnsafeBufferPointer { bp in
+                Kernels.fill(batch * m * n) { c in
+                    guard m > 0 && n > 0 else { return }
+                    if k == 0 {
+                        for i in 0..<(batch * m * n) { c[i] = 0 }
+                        return
+                    }
+                    for q in 0..<batch {
+                        cblas_dgemm(CblasRowMajor,
+                                    transposeA ? CblasTrans : CblasNoTrans,
+                                    transposeB ? CblasTrans : CblasNoTrans,
+                                    Int32(m), Int32(n), Int32(k), 1.0,
+                                    ap.baseAddress! + q * ar * ac, Int32(ac),
+                                    bp.baseAddress! + q * bStride, Int32(bc),
+                                    0.0, c.baseAddress! + q * m * n, Int32(n))
+                    }
+                }
+            }
+        }
+        let shape = a.rank == 3 ? [batch, m, n] : [m, n]
+        return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+            var ga: Tensor? = nil, gb: Tensor? = nil
+            if need[0] {
+                ga = transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                                : matmul(g, b, transposeA: false, transposeB: !transposeB)
+            }
+            if need[1] {
+                let gFull = transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                                       : matmul(a, g, transposeA: !transposeA, transposeB: false)
+                // a matrix shared by every batch entry collects the gradient of each entry
+                gb = b.rank == 2 && a.rank == 3 ? gFull.sum(axis: 0) : gFull
+            }
+            return [ga, gb]
+        }
+    }
+
+    /// The matrix product self·other.
+    public func matmul(_ other: Tensor) -> Tensor { Tensor.matmul(self, other) }
+
+    /// Dense affine map x·W + b for x [N, in], W [in, out], b [out] (one dgemm, bias fused).
+    public static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
+        precondition(x.rank == 2 && w.rank == 2 && b.rank == 1 && x.shape[1] == w.shape[0] && w.shape[1] == b.shape[0],
+                     "affine: shapes x \(x.shape), W \(w.shape), b \(b.shape) do not fit")
+        let rows = x.shape[0], inW = w.shape[0], outW = w.shape[1]
+        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
+            w.scalars.withUnsafeBufferPointer { wp in
+                b.scalars.withUnsafeBufferPointer { bp in
+                    Kernels.fill(rows * outW) { c in
+                        guard rows > 0 && outW > 0 else { return }
+                        for r in 0..<rows {
+                            for j in 0..<outW { c[r * outW + j] = bp[j] }
+                        }
+                        if inW > 0 {
+                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outW), Int32(inW),
+                                        1.0, xp.baseAddress!, Int32(inW), wp.baseAddress!, Int32(outW),
+                                        1.0, c.baseAddress!, Int32(outW))
+                        }
+                    }
+                }
+            }
+        }
+        return record("affine", shape: [rows, outW], scalars: out, inputs: [x, w, b]) { _, g, need in
+            [need[0] ? matmul(g, w, transposeB: true) : nil,
+             need[1] ? matmul(x, g, transposeA: true) : nil,
+             need[2] ? g.sum(toShape: [outW]) : nil]
+        }
+    }
+}
