@@ -67,3 +67,15 @@ SYMMD_VECFN(cos)
 SYMMD_VECFN(erf)
 SYMMD_VECFN(expm1)
 SYMMD_VECFN(log1p)
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+/* Keep large freed blocks in the heap (no mmap per tensor, no heap trimming per free). */
+void symmd_tune_malloc(void) {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}

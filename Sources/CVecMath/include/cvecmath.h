@@ -18,4 +18,7 @@ void symmd_vlog1p(const double *x, double *y, long n);
 /* Which kernel the functions above use: 512 (AVX-512), 256 (AVX2) or 0 (scalar libm). */
 int symmd_vecmath_width(void);
 
+/* glibc malloc tuned for many large short-lived buffers (see Allocator.tuneForTensors). */
+void symmd_tune_malloc(void);
+
 #endif

@@ -17,7 +17,9 @@ enum Kernels {
     static func map(_ x: [Double], _ f: (Double) -> Double) -> [Double] {
         x.withUnsafeBufferPointer { xp in
             fill(xp.count) { out in
-                for k in 0..<xp.count { out[k] = f(xp[k]) }
+                Parallel.forEachChunk(xp.count) { r in
+                    for k in r { out[k] = f(xp[k]) }
+                }
             }
         }
     }
@@ -27,7 +29,11 @@ enum Kernels {
     static func vector(_ x: [Double],
                        _ f: (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int) -> Void) -> [Double] {
         x.withUnsafeBufferPointer { xp in
-            fill(xp.count) { out in f(xp.baseAddress, out.baseAddress, xp.count) }
+            fill(xp.count) { out in
+                Parallel.forEachChunk(xp.count) { r in
+                    f(xp.baseAddress! + r.lowerBound, out.baseAddress! + r.lowerBound, r.count)
+                }
+            }
         }
     }
 
@@ -37,7 +43,9 @@ enum Kernels {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 fill(ap.count) { out in
-                    for k in 0..<ap.count { out[k] = f(ap[k], bp[k]) }
+                    Parallel.forEachChunk(ap.count) { r in
+                        for k in r { out[k] = f(ap[k], bp[k]) }
+                    }
                 }
             }
         }
@@ -51,7 +59,9 @@ enum Kernels {
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeBufferPointer { cp in
                     fill(ap.count) { out in
-                        for k in 0..<ap.count { out[k] = f(ap[k], bp[k], cp[k]) }
+                        Parallel.forEachChunk(ap.count) { r in
+                            for k in r { out[k] = f(ap[k], bp[k], cp[k]) }
+                        }
                     }
                 }
             }

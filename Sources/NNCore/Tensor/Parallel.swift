@@ -1,0 +1,42 @@
+import Dispatch
+import Synchronization
+
+private let threadSetting = Atomic<Int>(1)
+
+/// How many threads NNCore's own elementwise loops may use (BLAS threads are set separately,
+/// with `openblas_set_num_threads` or `OPENBLAS_NUM_THREADS`). Default 1.
+public enum Parallel {
+    /// The thread count for large elementwise loops (≥ 1).
+    public static var threads: Int {
+        get { threadSetting.load(ordering: .relaxed) }
+        set { threadSetting.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
+
+    /// Loops shorter than this run on one thread (splitting costs more than it saves).
+    public static let minimumParallelCount = 32_768
+
+    /// Calls `body` on disjoint sub-ranges covering 0..<n, concurrently when worthwhile.
+    @inlinable
+    public static func forEachChunk(_ n: Int, _ body: (Range<Int>) -> Void) {
+        let t = threads
+        guard t > 1, n >= minimumParallelCount else {
+            body(0..<n)
+            return
+        }
+        let chunk = (n + t - 1) / t
+        withoutActuallyEscaping(body) { b in
+            let box = UncheckedSendable(b)  // chunks touch disjoint elements
+            DispatchQueue.concurrentPerform(iterations: t) { k in
+                let lo = k * chunk, hi = Swift.min(n, lo + chunk)
+                if lo < hi { box.value(lo..<hi) }
+            }
+        }
+    }
+}
+
+/// A value handed across threads where the caller guarantees the access is race-free.
+@usableFromInline
+struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}
