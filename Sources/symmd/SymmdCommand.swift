@@ -8,9 +8,10 @@ struct SymmdCommand: ParsableCommand {
         commandName: "symmd",
         abstract: "Molecular dynamics with symmetry-preserving neural-network potentials.",
         discussion: """
+            Subcommands for MD runs, fitting and analysis arrive with their issues.
             Examples:
               symmd --version
-              swift run -c release two-layer     # the universal-approximation demo
+              swift run -c release two-layer --out out/two-layer
             """,
         version: SymmdVersion.string,
         subcommands: [])
