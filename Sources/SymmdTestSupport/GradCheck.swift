@@ -42,11 +42,14 @@ public func numericalGradients(_ f: ([Tensor]) -> Double, at inputs: [Tensor], s
     }
 }
 
-/// The largest mismatch between `analytic` and `numeric`, relative to max(|numeric|, 1).
+/// The largest mismatch between `analytic` and `numeric`, relative to max(|numeric|, 1);
+/// infinity when either side holds a NaN or an infinity.
 public func maxRelativeError(_ analytic: [Tensor], _ numeric: [Tensor]) -> Double {
     var worst = 0.0
     for (a, n) in zip(analytic, numeric) {
         precondition(a.shape == n.shape, "maxRelativeError: shapes \(a.shape) and \(n.shape)")
+        // Swift.max ignores a NaN in its second argument, so non-finite values are caught here
+        if !(a.scalars + n.scalars).allSatisfy({ $0.isFinite }) { return .infinity }
         let scale = max(n.scalars.map { abs($0) }.max() ?? 0, 1)
         for k in 0..<a.count { worst = max(worst, abs(a.scalars[k] - n.scalars[k]) / scale) }
     }
