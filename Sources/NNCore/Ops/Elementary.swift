@@ -44,6 +44,10 @@ extension Tensor {
         let out: [Double]
         if p == 2 {
             out = Kernels.map(scalars) { $0 * $0 }
+        } else if let n = Int(exactly: p) {
+            // RealModule's pow(Double, Double) is NaN for every negative base (and for 0⁰);
+            // the integer overload is real there.
+            out = Kernels.map(scalars) { Double.pow($0, n) }
         } else {
             out = Kernels.map(scalars) { Double.pow($0, p) }
         }
