@@ -42,8 +42,14 @@ extension Tensor {
         return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
             var ga: Tensor? = nil, gb: Tensor? = nil
             if need[0] {
-                ga = transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
-                                : matmul(g, b, transposeA: false, transposeB: !transposeB)
+                if !transposeA {
+                    ga = matmul(g, b, transposeA: false, transposeB: !transposeB)
+                } else if b.rank == 2 && a.rank == 3 {
+                    // op(B)·gᵀ would be rank 2 × rank 3 (unsupported): use (g·op(B)ᵀ)ᵀ
+                    ga = matmul(g, b, transposeA: false, transposeB: !transposeB).transposed()
+                } else {
+                    ga = matmul(b, g, transposeA: transposeB, transposeB: true)
+                }
             }
             if need[1] {
                 let gFull = transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
