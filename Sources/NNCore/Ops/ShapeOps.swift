@@ -116,7 +116,10 @@ extension Tensor {
 
     /// This tensor placed at `start` along `axis` inside zeros of extent `fullLength` (the
     /// adjoint of ``narrowed(axis:start:length:)``).
-    public func padded(axis a: Int, start: Int, fullLength: Int) -> Tensor {
+    public func padded(axis: Int, start: Int, fullLength: Int) -> Tensor {
+        let a = normalizedAxes([axis])[0]
+        precondition(start >= 0 && start + shape[a] <= fullLength,
+                     "padded: \(shape[a]) elements at \(start) do not fit in \(fullLength) along axis \(a) of \(shape)")
         let outer = shape[..<a].reduce(1, *), len = shape[a], inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
         outShape[a] = fullLength
