@@ -23,7 +23,10 @@ public enum Parallel {
             body(0..<n)
             return
         }
-        let chunk = (n + t - 1) / t
+        // Chunks start at multiples of 8 so that the libmvec kernels (8 or 4 lanes, scalar
+        // libm for the tail) split every array the same way at any thread count: results
+        // do not change in the last bits when `threads` does.
+        let chunk = ((n + t - 1) / t + 7) / 8 * 8
         withoutActuallyEscaping(body) { b in
             let box = UncheckedSendable(b)  // chunks touch disjoint elements
             DispatchQueue.concurrentPerform(iterations: t) { k in
