@@ -15,8 +15,10 @@ extension Tensor {
 
     /// A new axis of extent 1 at `axis`.
     public func unsqueezed(axis: Int) -> Tensor {
+        let a = axis < 0 ? axis + rank + 1 : axis
+        precondition(a >= 0 && a <= rank, "unsqueezed: axis \(axis) out of range for shape \(shape)")
         var s = shape
-        s.insert(1, at: axis < 0 ? axis + rank + 1 : axis)
+        s.insert(1, at: a)
         return reshaped(s)
     }
 
