@@ -131,7 +131,9 @@ public struct ParameterFile: Equatable {
         }
         let headerLength = Int(clamping: readLE(bytes, at: 12, size: 8))
         guard headerLength <= bytes.count - 20 else {
-            throw .truncated(path: path, expectedBytes: 20 + headerLength + 8, foundBytes: bytes.count)
+            // saturate: a corrupted length field can be close to Int.max
+            let needed = headerLength > Int.max - 28 ? Int.max : 20 + headerLength + 8
+            throw .truncated(path: path, expectedBytes: needed, foundBytes: bytes.count)
         }
         let headerData = Data(bytes[20..<(20 + headerLength)])
         let header: Header
@@ -142,8 +144,18 @@ public struct ParameterFile: Equatable {
             }
             throw .malformedHeader(path: path, reason: "header is not valid JSON")
         }
-        let total = header.tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }
-        let expected = 20 + headerLength + 8 * total + 8
+        // element counts, checked: negative extents and overflowing products are malformed, not traps
+        var total = 0
+        for e in header.tensors {
+            var n = 1, overflow = !e.shape.allSatisfy { $0 >= 0 }
+            for d in e.shape where !overflow { (n, overflow) = n.multipliedReportingOverflow(by: d) }
+            if !overflow { (total, overflow) = total.addingReportingOverflow(n) }
+            guard !overflow else {
+                throw .malformedHeader(path: path, reason: "tensor '\(e.name)' has impossible shape \(e.shape)")
+            }
+        }
+        // headerLength ≤ bytes.count − 20, so only the payload term can overflow (saturate it)
+        let expected = total > (Int.max - 28 - headerLength) / 8 ? Int.max : 20 + headerLength + 8 * total + 8
         guard bytes.count >= expected else {
             throw .truncated(path: path, expectedBytes: expected, foundBytes: bytes.count)
         }
@@ -156,7 +168,7 @@ public struct ParameterFile: Equatable {
         var tensors: [(name: String, tensor: Tensor)] = []
         let payload = 20 + headerLength
         for e in header.tensors {
-            guard e.shape.allSatisfy({ $0 >= 0 }), e.offset >= 0, e.offset + e.shape.reduce(1, *) <= total else {
+            guard e.offset >= 0, e.offset <= total - e.shape.reduce(1, *) else {
                 throw .malformedHeader(path: path, reason: "tensor '\(e.name)' has shape \(e.shape) at offset \(e.offset)")
             }
             let n = e.shape.reduce(1, *)
