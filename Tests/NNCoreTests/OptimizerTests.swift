@@ -200,18 +200,14 @@ import Testing
         let params = mlp.parameters
         let initial = withNoGrad { Loss.mse(mlp(x), y).scalar }
         var last = initial
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for step in 0..<1000 {
-                opt.learningRate = schedule.rate(at: step)
-                let loss = Loss.mse(mlp(x), y)
-                last = loss.scalar
-                opt.step(params, gradients: grad(of: loss, wrt: params.map(\.value)))
-            }
+        for step in 0..<1000 {
+            opt.learningRate = schedule.rate(at: step)
+            let loss = Loss.mse(mlp(x), y)
+            last = loss.scalar
+            opt.step(params, gradients: grad(of: loss, wrt: params.map(\.value)))
         }
         let final = withNoGrad { Loss.mse(mlp(x), y).scalar }
         #expect(initial > 0.1, "initial loss \(initial)")
         #expect(final < 5e-4, "final loss \(final) (initial \(initial), last step \(last))")
-        #expect(elapsed < .seconds(3), "training took \(elapsed)")
     }
 }

@@ -158,3 +158,21 @@ private func moments(_ xs: [Double]) -> (mean: Double, variance: Double) {
         #expect(abs(dv.squareRoot() / (2.0 / 400).squareRoot() - 1) < 0.03)
     }
 }
+
+@Suite struct RandomIntegerTests {
+    @Test func nextIntIsUniformAndInRange() {
+        var rng = RandomGenerator(seed: 11)
+        var counts = [Int](repeating: 0, count: 7)
+        for _ in 0..<70_000 { counts[rng.nextInt(below: 7)] += 1 }
+        // each count ~ Binomial(70000, 1/7): mean 10000, sd ≈ 92.6; allow 5 sd
+        for c in counts { #expect(abs(c - 10_000) < 463, "counts \(counts)") }
+    }
+
+    @Test func permutationIsReproducibleAndComplete() {
+        var a = RandomGenerator(seed: 7), b = RandomGenerator(seed: 7)
+        let p = a.permutation(50), q = b.permutation(50)
+        #expect(p == q)
+        #expect(p.sorted() == Array(0..<50))
+        #expect(p != Array(0..<50))
+    }
+}

@@ -60,15 +60,26 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return r * Double.cos(theta)
     }
 
-    /// A uniform integer in 0..<bound.
+    /// A uniform integer in 0..<bound (Lemire's multiply-and-reject; our own, so the stream
+    /// does not change with the standard library).
     public mutating func nextInt(below bound: Int) -> Int {
-        Int.random(in: 0..<bound, using: &self)
+        precondition(bound > 0, "nextInt(below:): bound must be positive, got \(bound)")
+        let b = UInt64(bound)
+        let threshold = (0 &- b) % b
+        while true {
+            let (hi, lo) = next().multipliedFullWidth(by: b)
+            if lo >= threshold { return Int(hi) }
+        }
     }
 
-    /// A random permutation of 0..<n (Fisher–Yates).
+    /// A random permutation of 0..<n (Fisher–Yates with ``nextInt(below:)``).
     public mutating func permutation(_ n: Int) -> [Int] {
         var p = Array(0..<n)
-        p.shuffle(using: &self)
+        var i = n - 1
+        while i > 0 {
+            p.swapAt(i, nextInt(below: i + 1))
+            i -= 1
+        }
         return p
     }
 }

@@ -18,7 +18,8 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     /// L2 penalty coefficient added to the gradient.
     public let weightDecay: Double
-    private var velocity: [ObjectIdentifier: [Double]] = [:]
+    // keyed by identity; the parameter is held so its address cannot be reused by another
+    private var velocity: [ObjectIdentifier: (parameter: Parameter, v: [Double])] = [:]
 
     /// SGD with the given settings.
     public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double = 0) {
@@ -34,7 +35,7 @@ public final class SGD: Optimizer {
         for (p, g) in zip(parameters, gradients) {
             precondition(p.shape == g.shape, "SGD.step: parameter \(p.shape) vs gradient \(g.shape)")
             let key = ObjectIdentifier(p)
-            var v = velocity[key] ?? [Double](repeating: 0, count: g.count)
+            var v = velocity[key]?.v ?? [Double](repeating: 0, count: g.count)
             let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov
             p.value.scalars.withUnsafeMutableBufferPointer { w in
                 g.scalars.withUnsafeBufferPointer { gp in
@@ -51,7 +52,7 @@ public final class SGD: Optimizer {
                     }
                 }
             }
-            if momentum != 0 { velocity[key] = v }
+            if momentum != 0 { velocity[key] = (p, v) }
         }
     }
 }
@@ -71,7 +72,8 @@ public final class Adam: Optimizer {
     public let weightDecay: Double
     /// AdamW (decoupled) rather than L2-coupled weight decay.
     public let decoupledWeightDecay: Bool
-    private var moments: [ObjectIdentifier: (m: [Double], v: [Double], t: Int)] = [:]
+    // keyed by identity; the parameter is held so its address cannot be reused by another
+    private var moments: [ObjectIdentifier: (parameter: Parameter, m: [Double], v: [Double], t: Int)] = [:]
 
     /// Adam with PyTorch's defaults.
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
@@ -98,7 +100,7 @@ public final class Adam: Optimizer {
             precondition(p.shape == g.shape, "Adam.step: parameter \(p.shape) vs gradient \(g.shape)")
             let key = ObjectIdentifier(p)
             var state = moments.removeValue(forKey: key)
-                ?? ([Double](repeating: 0, count: g.count), [Double](repeating: 0, count: g.count), 0)
+                ?? (p, [Double](repeating: 0, count: g.count), [Double](repeating: 0, count: g.count), 0)
             state.t += 1
             let b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, decoupled = decoupledWeightDecay
             let c1 = 1 / (1 - Double.pow(b1, Double(state.t)))
