@@ -11,6 +11,10 @@ let package = Package(
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
         .executable(name: "dying-relu", targets: ["dying-relu"]),
+        .executable(name: "lenet-digits", targets: ["lenet-digits"]),
+        .executable(name: "sequence-memory", targets: ["sequence-memory"]),
+        .executable(name: "seq2seq", targets: ["seq2seq"]),
+        .executable(name: "resnet-depth", targets: ["resnet-depth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +51,11 @@ let package = Package(
             ]),
         .executableTarget(name: "two-layer", dependencies: ["NNCore"], path: "examples/two-layer"),
         .executableTarget(name: "dying-relu", dependencies: ["NNCore"], path: "examples/dying-relu"),
+        .executableTarget(name: "lenet-digits", dependencies: ["NNCore"], path: "examples/lenet-digits",
+                          exclude: ["data"]),
+        .executableTarget(name: "sequence-memory", dependencies: ["NNCore"], path: "examples/sequence-memory"),
+        .executableTarget(name: "seq2seq", dependencies: ["NNCore"], path: "examples/seq2seq"),
+        .executableTarget(name: "resnet-depth", dependencies: ["NNCore"], path: "examples/resnet-depth"),
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),

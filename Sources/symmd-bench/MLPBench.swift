@@ -60,4 +60,4 @@ enum MLPBench {
 }
 
 /// Every benchmark `symmd-bench` knows.
-let allBenchmarks: [Benchmark] = MLPBench.benchmarks()
+let allBenchmarks: [Benchmark] = MLPBench.benchmarks() + ConvBench.benchmarks() + RNNBench.benchmarks()

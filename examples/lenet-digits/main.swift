@@ -1,0 +1,1 @@
+print("lenet-digits: not written yet")

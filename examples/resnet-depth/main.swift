@@ -1,0 +1,1 @@
+print("resnet-depth: not written yet")

@@ -1,0 +1,1 @@
+print("seq2seq: not written yet")

@@ -1,0 +1,1 @@
+print("sequence-memory: not written yet")
