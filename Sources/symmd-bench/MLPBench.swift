@@ -19,27 +19,6 @@ enum MLPBench {
         }
     }
 
-    /// PyTorch's median seconds per step for each thread count, from the anchor script (nil if
-    /// torch is not importable or the script is missing).
-    static func pytorchAnchor(_ context: BenchContext, threads: [Int]) -> [Int: Double]? {
-        let script = (context.anchorsDirectory as NSString).appendingPathComponent("torch_bench.py")
-        guard FileManager.default.fileExists(atPath: script),
-              runProcess("python3", ["-c", "import torch"]).status == 0 else { return nil }
-        let out = NSTemporaryDirectory() + "symmd-torch-\(getpid()).json"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = runProcess("python3", [script, "--json", out, "--cases", "mlp", "--dtypes", "float64",
-                                       "--threads", threads.map(String.init).joined(separator: ","),
-                                       "--steps", String(context.steps), "--warmup", String(context.warmup)])
-        guard r.status == 0, let data = FileManager.default.contents(atPath: out),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let results = obj["results"] as? [[String: Any]] else { return nil }
-        var table: [Int: Double] = [:]
-        for row in results {
-            if let t = row["threads"] as? Int, let ms = row["median_ms"] as? Double { table[t] = ms / 1000 }
-        }
-        return table
-    }
-
     /// The benchmark entries for 1 and 2 threads.
     static func benchmarks() -> [Benchmark] {
         [1, 2].map { threads in
@@ -49,7 +28,7 @@ enum MLPBench {
                 defer { openblas_set_num_threads(1); Parallel.threads = 1 }
                 let step = makeStep()
                 let ours = timeSteps(context, step)
-                let anchor = pytorchAnchor(context, threads: [threads])?[threads]
+                let anchor = PyTorchAnchor.medianSeconds(context, case: "mlp", dtype: "float64", threads: threads)
                 return BenchResult(name: "mlp-train-f64-\(threads)t", unit: "s/step", symmd: ours,
                                    anchor: anchor == nil ? nil : "pytorch", anchor_value: anchor,
                                    ratio: anchor.map { ours / $0 },
