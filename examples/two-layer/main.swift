@@ -18,7 +18,7 @@ struct Experiment {
 
 extension Double {
     /// The number in `%g` style ("8", "0.03", "3e-05").
-    var formatted: String { String(format: "%g", self) }
+    var compact: String { String(format: "%g", self) }
 }
 
 let options = Options.fromCommandLine()
@@ -51,10 +51,10 @@ for (k, e) in experiments.enumerated() {
 let s = experiments.map(\.settings)
 print("""
       trained network: every weight by full-batch Adam on the MSE, \(s[0].steps) (1-D) / \(s[1].steps) (2-D) steps,
-        learning rate \(s[0].startRate.formatted) cosine-decayed to \((s[0].startRate * s[0].finalFraction).formatted), read-out rate ×\(Int(s[0].readoutWidth))/m; A, a₀ start at 0
+        learning rate \(s[0].startRate.compact) cosine-decayed to \((s[0].startRate * s[0].finalFraction).compact), read-out rate ×\(Int(s[0].readoutWidth))/m; A, a₀ start at 0
       random features: B, c frozen at the same random start; A, a₀ solved exactly by least squares
         (normal equations, Cholesky, ridge 1e-10·tr(ΦᵀΦ)/(m+1))
-      random start: B ~ N(0, s²), s = \(experiments[0].features.scale.formatted) (1-D) / \(experiments[1].features.scale.formatted) (2-D); c_j = −B_j·t_j, t_j uniform on the domain
+      random start: B ~ N(0, s²), s = \(experiments[0].features.scale.compact) (1-D) / \(experiments[1].features.scale.compact) (2-D); c_j = −B_j·t_j, t_j uniform on the domain
         (every tanh transition crosses the domain: features neither saturated nor linear there)
 
     """)
