@@ -7,7 +7,7 @@ import Foundation
 import NNCore
 
 let options = Options.fromCommandLine()
-keepFreedMemoryInHeap()
+Allocator.tuneForTensors()
 var outDirectory: URL? = nil
 if let path = options.outDirectory {
     let url = URL(fileURLWithPath: path, isDirectory: true)

@@ -22,7 +22,7 @@ extension Double {
 }
 
 let options = Options.fromCommandLine()
-keepFreedMemoryInHeap()
+Allocator.tuneForTensors()
 let csv: CSVWriter?
 do {
     csv = try options.outDirectory.map { try CSVWriter(path: $0) }
