@@ -24,6 +24,7 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
     public var symbol: String { Element.symbols[atomicNumber - 1] }
     /// The standard atomic weight (amu = g/mol).
     public var mass: Double { Element.masses[atomicNumber - 1] }
+    /// The symbol.
     public var description: String { symbol }
 
     /// Symbols of elements 1...118, in order.

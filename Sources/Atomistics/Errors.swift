@@ -20,6 +20,7 @@ public enum AtomisticsError: Error, Equatable, CustomStringConvertible, Sendable
     /// The neighbor list was built for a shorter cutoff, or for other atoms, than asked for.
     case neighborListMismatch(expected: String, found: String)
 
+    /// One line: what was expected and what was found.
     public var description: String {
         switch self {
         case let .countMismatch(what, expected, found):
