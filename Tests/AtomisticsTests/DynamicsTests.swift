@@ -234,6 +234,32 @@ func integratedAutocorrelationTime(_ x: [Double]) -> Double {
         #expect(throws: AtomisticsError.overlappingAtoms(i: 0, j: 1, distance: 0, minimum: 1e-3)) { try f.evaluate(&s) }
     }
 
+    /// A potential that breaks down at a given step: NaN force on one atom, or NaN energy.
+    struct BreaksAt: Potential {
+        var step: Int
+        var atom: Int?
+        var cutoff: Double { 1 }
+        var needsFullNeighborList: Bool { false }
+        func compute(_ system: System, neighbors: NeighborList, into result: inout ForceResult) throws {
+            result.reset(atomCount: system.count)
+            guard system.step >= step else { return }
+            if let atom { result.forces[3 * atom + 1] = .nan } else { result.energy = .infinity }
+        }
+    }
+
+    @Test func aBrokenEvaluationStopsTheRunNamingTheStep() throws {
+        for atom in [2, nil] as [Int?] {
+            var s = try randomSystem(5, box: Box(lengths: [6, 6, 6]), seed: 4, minimumSeparation: 1)
+            var f = try ForceEvaluator(potential: BreaksAt(step: 6, atom: atom), skin: 0.5)
+            try f.evaluate(&s)
+            var vv = try VelocityVerlet(timestep: 0.001)
+            var thrown: Error?
+            do { for _ in 0..<10 { try vv.step(&s, forces: &f) } } catch { thrown = error }
+            #expect(thrown as? AtomisticsError == .unstable(step: 6, atom: atom))
+            #expect(String(describing: thrown!).hasPrefix("step 6: "))
+        }
+    }
+
     /// FIRE relaxes a perturbed 13-atom LJ cluster to the icosahedral minimum −44.326801 ε
     /// (Wales & Doye 1997).
     @Test func fireFindsTheLJ13Minimum() throws {

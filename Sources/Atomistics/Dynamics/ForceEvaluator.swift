@@ -56,7 +56,9 @@ public struct ForceEvaluator {
     /// false the list is used as it is (built if never built): for re-evaluating the same step,
     /// e.g. after restoring a checkpoint, without advancing the list's schedule.
     ///
-    /// - Throws: what the list or the potential throws (overlapping atoms, wrong list kind, …).
+    /// - Throws: what the list or the potential throws (overlapping atoms, wrong list kind, …);
+    ///   `AtomisticsError.unstable` naming the step when an energy or force is NaN or infinite
+    ///   (the forces in `system` are then those bad values; keep the last good state yourself).
     public mutating func evaluate(_ system: inout System, updateNeighbors: Bool = true) throws {
         if updateNeighbors || !neighbors.isBuilt || neighbors.atomCount != system.count {
             try neighbors.update(system)
@@ -68,5 +70,13 @@ public struct ForceEvaluator {
         try potential.compute(system, neighbors: neighbors, into: &result)
         swap(&system.forces, &result.forces)
         evaluationCount += 1
+        guard result.energy.isFinite else { throw AtomisticsError.unstable(step: system.step, atom: nil) }
+        let bad = system.forces.withUnsafeBufferPointer { f -> Int? in
+            var sum = 0.0
+            for k in 0..<f.count { sum += f[k] * 0 }  // NaN or ±∞ anywhere makes the sum NaN
+            guard sum.isNaN else { return nil }
+            return (0..<f.count).first { !f[$0].isFinite }.map { $0 / 3 }
+        }
+        if let bad { throw AtomisticsError.unstable(step: system.step, atom: bad) }
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// One way of advancing a system in time, with its own conserved quantity.
 ///
 /// `step` expects `system.forces` to hold the forces of the current positions (call
-/// `forces.evaluate(&system)` once before the first step) and leaves them current. Integrators are
+/// `forces.evaluate(&system)` once before the first step) and leaves them current. The clock
+/// (`step`, `time`) advances as soon as the positions do, before the force evaluation, so an
+/// evaluation that fails names the step whose positions it was given. Integrators are
 /// small value types: their whole state (thermostat variables, random generator) is in stored
 /// properties, so a saved copy continues bit-identically.
 public protocol Integrator: Sendable {
@@ -57,7 +59,8 @@ public func ornsteinUhlenbeck(_ s: inout System, friction gamma: Double, tempera
     }
 }
 
-/// Advances the clock by one step of `dt` (ps in metal).
+/// Advances the clock by one step of `dt` (ps in metal); integrators call it once the positions
+/// have reached the new step, before evaluating forces.
 @inlinable
 public func tick(_ s: inout System, _ dt: Double) {
     s.step += 1

@@ -18,9 +18,9 @@ public struct VelocityVerlet: Integrator, Codable, Equatable {
         let dt = timestep
         kick(&s, 0.5 * dt)
         drift(&s, dt)
+        tick(&s, dt)
         try forces.evaluate(&s)
         kick(&s, 0.5 * dt)
-        tick(&s, dt)
     }
 
     /// KE + PE (eV in metal).
@@ -70,9 +70,9 @@ public struct Langevin: Integrator, Codable, Equatable {
         ornsteinUhlenbeck(&s, friction: friction, temperature: temperature, dt, using: &rng)
         thermostatEnergy += before - s.kineticEnergy
         drift(&s, 0.5 * dt)
+        tick(&s, dt)
         try forces.evaluate(&s)
         kick(&s, 0.5 * dt)
-        tick(&s, dt)
     }
 
     /// KE + PE + heat removed (eV in metal).
@@ -118,10 +118,10 @@ public struct CSVR: Integrator, Codable, Equatable {
         rescale(&s, 0.5 * dt)
         kick(&s, 0.5 * dt)
         drift(&s, dt)
+        tick(&s, dt)
         try forces.evaluate(&s)
         kick(&s, 0.5 * dt)
         rescale(&s, 0.5 * dt)
-        tick(&s, dt)
     }
 
     /// Bussi's `resamplekin` over `duration` (ps): draws the new kinetic energy and scales
@@ -202,10 +202,10 @@ public struct NoseHooverChain: Integrator, Codable, Equatable {
         propagateChain(&s, 0.5 * dt)
         kick(&s, 0.5 * dt)
         drift(&s, dt)
+        tick(&s, dt)
         try forces.evaluate(&s)
         kick(&s, 0.5 * dt)
         propagateChain(&s, 0.5 * dt)
-        tick(&s, dt)
     }
 
     /// exp(iL_NHC·duration) by Suzuki–Yoshida/Trotter factorisation (MTTK 1996; the same
@@ -292,6 +292,7 @@ public struct Berendsen: Integrator, Codable, Equatable {
         let dt = timestep
         kick(&s, 0.5 * dt)
         drift(&s, dt)
+        tick(&s, dt)
         try forces.evaluate(&s)
         kick(&s, 0.5 * dt)
         let k = s.kineticEnergy
@@ -301,7 +302,6 @@ public struct Berendsen: Integrator, Codable, Equatable {
             s.scaleVelocities(by: lambda)
             thermostatEnergy -= (lambda * lambda - 1) * k
         }
-        tick(&s, dt)
     }
 
     /// KE + PE + energy removed (eV in metal).
