@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "NNCore", targets: ["NNCore"]),
+        .library(name: "Atomistics", targets: ["Atomistics"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -37,6 +38,9 @@ let package = Package(
                 "CBLAS", "CVecMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends on
+        // nothing of ours: never NNCore, NetCDF or TOML.
+        .target(name: "Atomistics"),
         .executableTarget(
             name: "symmd",
             dependencies: [
@@ -59,5 +63,6 @@ let package = Package(
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
+        .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"]),
     ]
 )
