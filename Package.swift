@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "NNCore", targets: ["NNCore"]),
+        .library(name: "Atomistics", targets: ["Atomistics"]),
+        .library(name: "TrajectoryIO", targets: ["TrajectoryIO"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -59,5 +61,14 @@ let package = Package(
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
+
+        // Molecular dynamics: units, boxes, systems, neighbor lists, classical potentials.
+        .target(name: "Atomistics"),
+        // Structure and trajectory files (extxyz, LAMMPS data).
+        .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
+        .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
+                    exclude: ["Fixtures"]),
     ]
 )

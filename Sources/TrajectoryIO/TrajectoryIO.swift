@@ -1,0 +1,2 @@
+/// Structure and trajectory files: extended XYZ and LAMMPS data.
+public enum TrajectoryIO {}
