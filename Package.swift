@@ -39,6 +39,9 @@ let package = Package(
                 "CBLAS", "CVecMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends on
+        // nothing of ours: never NNCore, NetCDF or TOML.
+        .target(name: "Atomistics"),
         .executableTarget(
             name: "symmd",
             dependencies: [
@@ -61,13 +64,10 @@ let package = Package(
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
-
-        // Molecular dynamics: units, boxes, systems, neighbor lists, classical potentials.
-        .target(name: "Atomistics"),
-        // Structure and trajectory files (extxyz, LAMMPS data).
-        .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
         .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],
                     exclude: ["Fixtures"]),
+        // Structure and trajectory files (extxyz, LAMMPS data); depends on Atomistics only.
+        .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
         .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
                     exclude: ["Fixtures"]),
     ]

@@ -1,0 +1,133 @@
+/// A Verlet neighbor list: for each atom i, the atoms j (and periodic images) within
+/// cutoff + skin, stored CSR style.
+///
+/// Entry e of atom i (offsets[i] ..< offsets[i+1]) is atom `neighbors[e]` translated by
+/// `shifts[3e ..< 3e+3]`: r_ij = x_j + shift − x_i, with x the positions the list was built from
+/// or any later positions (positions need not be wrapped; the shift includes every lattice
+/// translation). A `half` list holds each pair once (i < j, or for an atom's own image the
+/// shift with the first non-zero component positive); a `full` list holds each pair from both
+/// sides. Every periodic image within the list cutoff is included, however small the box.
+///
+/// Rebuilds follow LAMMPS's `neigh_modify every/delay/check` (see ``update(_:)``); builds and
+/// "dangerous" builds are counted.
+public struct NeighborList: Sendable, Codable {
+    /// Half (each pair once, for pair potentials) or full (each pair from both sides, for
+    /// many-body and neural potentials).
+    public enum Kind: String, Sendable, Codable, Equatable {
+        /// Each pair once.
+        case half
+        /// Each pair twice, once from each atom.
+        case full
+    }
+
+    /// The potential's cutoff (length units).
+    public let cutoff: Double
+    /// The Verlet skin (length units); the list holds pairs within cutoff + skin.
+    public let skin: Double
+    /// Half or full.
+    public let kind: Kind
+    /// Two atoms closer than this (length units) make `build` throw (0 disables the check).
+    public var minimumDistance: Double
+
+    /// Check for a rebuild only every this many steps (LAMMPS `every`, ≥ 1).
+    public var every: Int = 1
+    /// Never rebuild sooner than this many steps after the last build (LAMMPS `delay`, ≥ 0).
+    public var delay: Int = 0
+    /// When true a rebuild happens only if some atom moved more than skin/2 (LAMMPS `check yes`);
+    /// when false it happens at every allowed step.
+    public var check: Bool = true
+
+    /// Start of each atom's entries, N+1 values.
+    public internal(set) var offsets: [Int] = [0]
+    /// Neighbor atom index j of each entry.
+    public internal(set) var neighbors: [Int32] = []
+    /// Cartesian periodic-image shift of each entry, 3 per entry (length units).
+    public internal(set) var shifts: [Double] = []
+    /// How many times the list was built.
+    public internal(set) var buildCount = 0
+    /// LAMMPS's dangerous builds: rebuilds found necessary (by the skin/2 check) at the first
+    /// step they were allowed, i.e. an atom may have moved too far before the check could see it.
+    public internal(set) var dangerousBuildCount = 0
+    /// Steps since the last build (LAMMPS `ago`).
+    public internal(set) var stepsSinceBuild = 0
+    /// Positions at the last build (length units, flat 3N).
+    public internal(set) var referencePositions: [Double] = []
+    /// The box at the last build.
+    public internal(set) var referenceBox: Box? = nil
+
+    /// An empty list for a potential of range `cutoff` with Verlet `skin` (length units).
+    ///
+    /// - Throws: `AtomisticsError.invalidParameter` for a non-positive cutoff or negative skin.
+    public init(cutoff: Double, skin: Double, kind: Kind = .half, minimumDistance: Double = 1e-3) throws {
+        guard cutoff > 0, cutoff.isFinite else {
+            throw AtomisticsError.invalidParameter(name: "neighbor cutoff", expected: "a positive finite length", found: "\(cutoff)")
+        }
+        guard skin >= 0, skin.isFinite else {
+            throw AtomisticsError.invalidParameter(name: "neighbor skin", expected: "a finite length ≥ 0", found: "\(skin)")
+        }
+        self.cutoff = cutoff
+        self.skin = skin
+        self.kind = kind
+        self.minimumDistance = minimumDistance
+    }
+
+    /// cutoff + skin (length units).
+    @inlinable public var listCutoff: Double { cutoff + skin }
+    /// The number of atoms the list was built for.
+    @inlinable public var atomCount: Int { offsets.count - 1 }
+    /// The number of entries (pairs, counted once per side for a full list).
+    @inlinable public var entryCount: Int { neighbors.count }
+    /// Whether the list has been built at least once.
+    @inlinable public var isBuilt: Bool { buildCount > 0 }
+    /// The entry range of atom i.
+    @inlinable public func entries(of i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
+    /// The largest number of entries of one atom.
+    public var maxEntriesPerAtom: Int {
+        (0..<atomCount).reduce(0) { Swift.max($0, offsets[$1 + 1] - offsets[$1]) }
+    }
+
+    /// True when some atom moved more than skin/2 since the last build (length units, flat 3N), or
+    /// the list was never built or was built for another number of atoms.
+    public func needsRebuild(positions: [Double]) -> Bool {
+        guard isBuilt, positions.count == referencePositions.count else { return true }
+        let limit = 0.25 * skin * skin
+        return positions.withUnsafeBufferPointer { x in
+            referencePositions.withUnsafeBufferPointer { r in
+                var k = 0
+                while k < x.count {
+                    let dx = x[k] - r[k], dy = x[k + 1] - r[k + 1], dz = x[k + 2] - r[k + 2]
+                    if dx * dx + dy * dy + dz * dz > limit { return true }
+                    k += 3
+                }
+                return false
+            }
+        }
+    }
+
+    /// ``needsRebuild(positions:)``, and also true when the box changed since the last build.
+    public func needsRebuild(_ system: System) -> Bool {
+        system.box != referenceBox || needsRebuild(positions: system.positions)
+    }
+
+    /// One MD step's neighbor decision, LAMMPS's `Neighbor::decide`: counts the step, and rebuilds
+    /// when at least `delay` steps passed, the count is a multiple of `every`, and (with `check`)
+    /// some atom moved more than skin/2 or the box changed. Builds when never built.
+    ///
+    /// - Returns: whether the list was rebuilt.
+    /// - Throws: what ``build(_:)`` throws.
+    @discardableResult
+    public mutating func update(_ system: System) throws -> Bool {
+        if !isBuilt || system.count != atomCount {
+            try build(system)
+            return true
+        }
+        stepsSinceBuild += 1
+        guard stepsSinceBuild >= delay, stepsSinceBuild % Swift.max(1, every) == 0 else { return false }
+        if check {
+            guard needsRebuild(system) else { return false }
+            if stepsSinceBuild == Swift.max(every, delay) { dangerousBuildCount += 1 }
+        }
+        try build(system)
+        return true
+    }
+}
