@@ -21,23 +21,13 @@ enum EAMCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Result of one evaluation.
-struct EAMEvaluation {
-    var energy: Double
-    var forces: [Double]
-    var virial: [Double]
-}
-
-/// Evaluates `potential` on positions in an orthorhombic or triclinic periodic box with a
-/// brute-force list built for `cutoff + skin`.
-func evaluate(_ potential: EAMPotential, positions: [Double], types: [Int], lattice: [Double],
-              full: Bool = false, skin: Double = 0, list: BruteForceList? = nil) throws -> EAMEvaluation {
-    let list = list ?? BruteForceList(positions: positions, lattice: lattice, cutoff: potential.cutoff + skin, full: full)
-    var forces = [Double](), virial = [Double](repeating: 0, count: 9)
-    let energy = try potential.evaluate(positions: positions, types: types, offsets: list.offsets,
-                                        neighbors: list.neighbors, shifts: list.shifts, fullList: full,
-                                        forces: &forces, virial: &virial)
-    return EAMEvaluation(energy: energy, forces: forces, virial: virial)
+/// One evaluation of `potential` on `system` with a freshly built half or full list.
+func evaluate(_ potential: EAMPotential, _ system: System, kind: NeighborList.Kind = .half) throws -> ForceResult {
+    var list = try NeighborList(cutoff: potential.cutoff, skin: 0, kind: kind)
+    try list.build(system)
+    var result = ForceResult(atomCount: system.count)
+    try potential.compute(system, neighbors: list, into: &result)
+    return result
 }
 
 /// Largest |a − b| over the largest |b| (the force criterion: relative to the largest force
@@ -58,7 +48,7 @@ struct EAMReferenceTests {
     func matchesLAMMPS(_ c: EAMCase) throws {
         let ref = try EAMReference(c.rawValue)
         let pot = try c.potential(elements: ref.elements)
-        let result = try evaluate(pot, positions: ref.positions, types: ref.types, lattice: ref.lattice)
+        let result = try evaluate(pot, ref.system(masses: pot.typeMasses))
 
         let energyError = abs(result.energy - ref.energy) / abs(ref.energy)
         let (forceError, componentError) = forceErrors(result.forces, ref.forces)
@@ -85,8 +75,9 @@ struct EAMReferenceTests {
     func halfAndFullAgree(_ c: EAMCase) throws {
         let ref = try EAMReference(c.rawValue)
         let pot = try c.potential(elements: ref.elements)
-        let half = try evaluate(pot, positions: ref.positions, types: ref.types, lattice: ref.lattice, full: false)
-        let full = try evaluate(pot, positions: ref.positions, types: ref.types, lattice: ref.lattice, full: true)
+        let system = try ref.system(masses: pot.typeMasses)
+        let half = try evaluate(pot, system, kind: .half)
+        let full = try evaluate(pot, system, kind: .full)
         #expect(abs(half.energy - full.energy) <= 1e-12 * abs(half.energy))
         #expect(forceErrors(full.forces, half.forces).scaled < 1e-12)
         #expect(zip(half.virial, full.virial).allSatisfy { abs($0 - $1) < 1e-10 })
@@ -97,8 +88,17 @@ struct EAMReferenceTests {
         let ref = try EAMReference(c.rawValue)
         let pot = try c.potential(elements: ref.elements)
         // One list with a skin serves every displaced configuration.
-        let list = BruteForceList(positions: ref.positions, lattice: ref.lattice, cutoff: pot.cutoff + 0.5, full: false)
-        let base = try evaluate(pot, positions: ref.positions, types: ref.types, lattice: ref.lattice, list: list)
+        var system = try ref.system(masses: pot.typeMasses)
+        var list = try NeighborList(cutoff: pot.cutoff, skin: 0.5)
+        try list.build(system)
+        var base = ForceResult(atomCount: system.count)
+        try pot.compute(system, neighbors: list, into: &base)
+        func energy(_ x: [Double]) throws -> Double {
+            system.positions = x
+            var result = ForceResult(atomCount: system.count)
+            try pot.compute(system, neighbors: list, into: &result)
+            return result.energy
+        }
         let h = 1e-5
         var worst = 0.0
         for atom in [0, 1, 17, 100, 255] {
@@ -106,8 +106,7 @@ struct EAMReferenceTests {
                 var plus = ref.positions, minus = ref.positions
                 plus[3 * atom + d] += h
                 minus[3 * atom + d] -= h
-                let ep = try evaluate(pot, positions: plus, types: ref.types, lattice: ref.lattice, list: list).energy
-                let em = try evaluate(pot, positions: minus, types: ref.types, lattice: ref.lattice, list: list).energy
+                let ep = try energy(plus), em = try energy(minus)
                 let numeric = -(ep - em) / (2 * h)
                 worst = max(worst, abs(numeric - base.forces[3 * atom + d]))
             }
@@ -120,7 +119,7 @@ struct EAMReferenceTests {
     func virialIsStrainDerivative() throws {
         let ref = try EAMReference(EAMCase.cuNi.rawValue)
         let pot = try EAMCase.cuNi.potential(elements: ref.elements)
-        let base = try evaluate(pot, positions: ref.positions, types: ref.types, lattice: ref.lattice)
+        let base = try evaluate(pot, ref.system(masses: pot.typeMasses))
         // W_ab = −∂E/∂ε_ab for a homogeneous deformation x → (1 + ε) x of atoms and box.
         let h = 1e-6
         for (a, b) in [(0, 0), (1, 2), (2, 1)] {
@@ -128,10 +127,185 @@ struct EAMReferenceTests {
                 var x = ref.positions, lattice = ref.lattice
                 for i in 0..<(x.count / 3) { x[3 * i + a] += e * ref.positions[3 * i + b] }
                 for row in 0..<3 { lattice[3 * row + a] += e * ref.lattice[3 * row + b] }
-                return try evaluate(pot, positions: x, types: ref.types, lattice: lattice).energy
+                let system = try System(positions: x, types: ref.types, masses: pot.typeMasses,
+                                        box: Box(vectors: lattice))
+                return try evaluate(pot, system).energy
             }
             let numeric = -(try strained(h) - strained(-h)) / (2 * h)
             #expect(abs(numeric - base.virial[3 * a + b]) < 1e-5, "W[\(a)][\(b)]: \(numeric) vs \(base.virial[3 * a + b])")
+        }
+    }
+}
+
+/// Writes tables five values to a line (shortest round-trip decimal), each table on new lines.
+func eamTableText(_ values: [Double]) -> String {
+    stride(from: 0, to: values.count, by: 5).map { start in
+        values[start..<min(start + 5, values.count)].map { "\($0)" }.joined(separator: " ")
+    }.joined(separator: "\n")
+}
+
+/// A Finnis–Sinclair file: `density(i, j)` is the table element i contributes at element j.
+func finnisSinclairText(_ setfl: EAMSetflFile, density: (Int, Int) -> [Double]) -> String {
+    var lines = ["test file", "Finnis-Sinclair form of a setfl file", "written by EAMTests",
+                 "\(setfl.elements.count) " + setfl.elements.joined(separator: " "),
+                 "\(setfl.nrho) \(setfl.drho) \(setfl.nr) \(setfl.dr) \(setfl.cutoff)"]
+    for i in setfl.elements.indices {
+        lines.append("\(setfl.atomicNumbers[i]) \(setfl.masses[i]) 3.6 fcc")
+        lines.append(eamTableText(setfl.embedding[i]))
+        for j in setfl.elements.indices { lines.append(eamTableText(density(i, j))) }
+    }
+    for i in setfl.elements.indices {
+        for j in 0...i { lines.append(eamTableText(setfl.scaledPair[i][j])) }
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+@Suite("EAM formats and geometry")
+struct EAMFormatTests {
+    @Test("a Finnis–Sinclair file equivalent to the setfl file gives identical results")
+    func finnisSinclairEqualsSetfl() throws {
+        let url = potentialFile("CuNi.eam.alloy")
+        let setfl = try EAMSetflFile(contentsOf: url)
+        #expect(!setfl.isFinnisSinclair && setfl.elements == ["Ni", "Cu"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eam-fs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fsURL = dir.appendingPathComponent("CuNi.eam.fs")
+        try finnisSinclairText(setfl) { i, _ in setfl.density[i][0] }.write(to: fsURL, atomically: true, encoding: .utf8)
+
+        let fs = try EAMPotential(contentsOf: fsURL, typeElements: ["Cu", "Ni"])
+        let alloy = try EAMPotential(contentsOf: url, typeElements: ["Cu", "Ni"])
+        #expect(fs.style == .finnisSinclair && alloy.style == .setfl)
+        let ref = try EAMReference(EAMCase.cuNi.rawValue)
+        let a = try evaluate(alloy, ref.system(masses: alloy.typeMasses))
+        let b = try evaluate(fs, ref.system(masses: fs.typeMasses))
+        #expect(a.energy == b.energy)
+        #expect(a.forces == b.forces)
+        #expect(a.virial == b.virial)
+        #expect(abs(b.energy - ref.energy) < 1e-8 * abs(ref.energy))
+    }
+
+    @Test("Finnis–Sinclair densities follow LAMMPS's element order (source, then host)")
+    func finnisSinclairConvention() throws {
+        let url = potentialFile("CuNi.eam.alloy")
+        let setfl = try EAMSetflFile(contentsOf: url)
+        // Ni (element 0) puts twice its density at a Cu host; every other density unchanged.
+        let fsText = finnisSinclairText(setfl) { i, j in
+            setfl.density[i][0].map { i == 0 && j == 1 ? 2 * $0 : $0 }
+        }
+        let fsFile = try EAMSetflFile(parsing: fsText, file: "test.eam.fs", finnisSinclair: true)
+        let fs = try EAMPotential(setfl: fsFile, typeElements: ["Cu", "Ni"])
+        let alloy = try EAMPotential(setfl: setfl, typeElements: ["Cu", "Ni"])
+        // A Cu–Ni dimer 2.5 Å apart in a large box: E = F_Cu(2ρ_Ni) + F_Ni(ρ_Cu) + φ.
+        let r = 2.5
+        let system = try System(positions: [0, 0, 0, r, 0, 0], types: [0, 1], masses: [63.546, 58.69],
+                                box: Box(lengths: [30, 30, 30]))
+        let result = try evaluate(fs, system)
+        let rhoNi = alloy.density(from: 1, to: 0, distance: r).value
+        let rhoCu = alloy.density(from: 0, to: 1, distance: r).value
+        let expected = alloy.embedding(type: 0, density: 2 * rhoNi).value
+            + alloy.embedding(type: 1, density: rhoCu).value + alloy.pairEnergy(0, 1, distance: r).value
+        #expect(abs(result.energy - expected) < 1e-12)
+        #expect(fs.density(from: 1, to: 0, distance: r).value == 2 * rhoNi)
+        #expect(fs.density(from: 0, to: 1, distance: r).value == rhoCu)
+        // Force on the Ni atom along x: −dE/dr.
+        let dE = alloy.embedding(type: 0, density: 2 * rhoNi).derivative * 2 * alloy.density(from: 1, to: 0, distance: r).derivative
+            + alloy.embedding(type: 1, density: rhoCu).derivative * alloy.density(from: 0, to: 1, distance: r).derivative
+            + alloy.pairEnergy(0, 1, distance: r).derivative
+        #expect(abs(result.forces[3] + dE) < 1e-12)
+        #expect(abs(result.forces[0] - dE) < 1e-12)
+    }
+
+    @Test("funcfl files on different grids are resampled onto one grid (LAMMPS file2array)")
+    func funcflResampling() throws {
+        let original = try EAMFuncflFile(contentsOf: potentialFile("Cu_u3.eam"))
+        // The same functions on a grid twice as fine (midpoints by cubic interpolation): every
+        // node of the common (coarser) grid is a node of both files.
+        func refine(_ t: [Double]) -> [Double] {
+            var out = [Double]()
+            for k in 0..<(t.count - 1) {
+                out.append(t[k])
+                let a = t[max(k - 1, 0)], b = t[k], c = t[k + 1], d = t[min(k + 2, t.count - 1)]
+                out.append((-a + 9 * b + 9 * c - d) / 16)
+            }
+            out.append(t[t.count - 1])
+            return out
+        }
+        let text = ["refined copy of Cu_u3",
+                    "\(original.atomicNumber) \(original.mass) 3.615 FCC",
+                    "\(2 * original.nrho - 1) \(original.drho / 2) \(2 * original.nr - 1) \(original.dr / 2) \(original.cutoff)",
+                    eamTableText(refine(original.embedding)), eamTableText(refine(original.effectiveCharge)),
+                    eamTableText(refine(original.density))].joined(separator: "\n")
+        let fine = try EAMFuncflFile(parsing: text, file: "fine.eam")
+        let single = EAMPotential(funcfl: original, typeCount: 2)
+        let mixed = EAMPotential(funcfl: [original, fine], typeFiles: [0, 1])
+        #expect(mixed.cutoff == original.cutoff)
+
+        let ref = try EAMReference(EAMCase.cuU3.rawValue)
+        var system = try ref.system(masses: [63.55])
+        try system.setMasses([63.55])
+        let types = (0..<system.count).map { ($0 * 7 + 3) % 5 < 2 ? 1 : 0 }
+        let twoTypes = try System(positions: system.positions, types: types, masses: [63.55, 63.55], box: system.box)
+        let a = try evaluate(single, twoTypes)
+        let b = try evaluate(mixed, twoTypes)
+        #expect(abs(a.energy - b.energy) < 1e-12 * abs(a.energy))
+        #expect(forceErrors(b.forces, a.forces).scaled < 1e-12)
+        #expect(abs(a.energy - ref.energy) < 1e-8 * abs(ref.energy))
+    }
+
+    @Test("a triclinic cell of the same periodic crystal gives the same energy and forces")
+    func triclinicCell() throws {
+        let ref = try EAMReference(EAMCase.cuMishin1.rawValue)
+        let pot = try EAMCase.cuMishin1.potential(elements: ref.elements)
+        let cubic = try ref.system(masses: pot.typeMasses)
+        // Rows a, b + a, c − b − a span the same lattice: the same infinite crystal.
+        let h = ref.lattice
+        let skewed = [h[0], h[1], h[2],
+                      h[3] + h[0], h[4] + h[1], h[5] + h[2],
+                      h[6] - h[3] - h[0], h[7] - h[4] - h[1], h[8] - h[5] - h[2]]
+        let tilted = try System(positions: ref.positions, types: ref.types, masses: pot.typeMasses,
+                                box: Box(vectors: skewed))
+        let a = try evaluate(pot, cubic)
+        let b = try evaluate(pot, tilted)
+        #expect(abs(a.energy - b.energy) < 1e-12 * abs(a.energy))
+        #expect(forceErrors(b.forces, a.forces).scaled < 1e-12)
+        #expect(zip(a.virial, b.virial).allSatisfy { abs($0 - $1) < 1e-10 })
+        #expect(forceErrors(b.forces, ref.forces).scaled < 1e-8)
+    }
+
+    @Test("per-atom energies sum to the total, for half and full lists")
+    func perAtomEnergies() throws {
+        let ref = try EAMReference(EAMCase.cuNi.rawValue)
+        let pot = try EAMCase.cuNi.potential(elements: ref.elements)
+        let system = try ref.system(masses: pot.typeMasses)
+        for kind in [NeighborList.Kind.half, .full] {
+            var list = try NeighborList(cutoff: pot.cutoff, skin: 1, kind: kind)
+            try list.build(system)
+            var result = ForceResult(atomCount: system.count, perAtomEnergy: true)
+            try pot.compute(system, neighbors: list, into: &result)
+            let atoms = try #require(result.perAtomEnergy)
+            #expect(abs(atoms.reduce(0, +) - result.energy) < 1e-10)
+            #expect(abs(result.energy - ref.energy) < 1e-8 * abs(ref.energy))
+        }
+    }
+
+    @Test("a list for other atoms or a shorter cutoff, or an unmapped type, is refused")
+    func refusesBadInput() throws {
+        let ref = try EAMReference(EAMCase.cuU3.rawValue)
+        let pot = try EAMCase.cuU3.potential(elements: ref.elements)
+        let system = try ref.system(masses: [63.55])
+        var short = try NeighborList(cutoff: 3.0, skin: 0.5)
+        try short.build(system)
+        var result = ForceResult(atomCount: system.count)
+        #expect(throws: AtomisticsError.self) { try pot.compute(system, neighbors: short, into: &result) }
+        let unbuilt = try NeighborList(cutoff: pot.cutoff, skin: 0)
+        #expect(throws: AtomisticsError.self) { try pot.compute(system, neighbors: unbuilt, into: &result) }
+        let twoTypes = try System(positions: system.positions, types: system.types.map { _ in 1 },
+                                  masses: [63.55, 63.55], box: system.box)
+        var list = try NeighborList(cutoff: pot.cutoff, skin: 0)
+        try list.build(twoTypes)
+        #expect(throws: AtomisticsError.typeOutOfRange(atom: 0, type: 1, typeCount: 1)) {
+            try pot.compute(twoTypes, neighbors: list, into: &result)
         }
     }
 }
