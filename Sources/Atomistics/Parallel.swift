@@ -10,12 +10,17 @@ private let atomisticsThreadSetting = Atomic<Int>(1)
 /// count); per-thread partial sums (forces, energy, virial) are reduced afterwards in block order,
 /// so a result is bit-for-bit deterministic for a given thread count.
 public enum AtomisticsParallel {
-    /// How many threads force and neighbor loops use (≥ 1; default 1). Set once, e.g. from
-    /// `--threads` or `SYMMD_THREADS`.
+    /// How many threads force and neighbor loops use (≥ 1; default 1): the task-local override
+    /// when one is set, else the global setting. Set the global once, e.g. from `--threads` or
+    /// `SYMMD_THREADS`.
     public static var threads: Int {
-        get { atomisticsThreadSetting.load(ordering: .relaxed) }
+        get { threadOverride ?? atomisticsThreadSetting.load(ordering: .relaxed) }
         set { atomisticsThreadSetting.store(Swift.max(1, newValue), ordering: .relaxed) }
     }
+
+    /// A thread count for the current task only (e.g. a test comparing 1 and 2 threads without
+    /// touching the global): `AtomisticsParallel.$threadOverride.withValue(2) { … }`.
+    @TaskLocal public static var threadOverride: Int? = nil
 
     /// Loops over fewer atoms than this run on one thread (the split would cost more).
     public static let minimumAtomsPerThread = 256

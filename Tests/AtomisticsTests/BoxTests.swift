@@ -1,0 +1,106 @@
+import Testing
+@testable import Atomistics
+
+@Suite struct BoxTests {
+    static let boxes: [Box] = [
+        try! Box(lengths: [5, 6, 7]),
+        try! Box(lammpsLow: [-1, 2, 0.5], high: [4, 8, 6], xy: 1.5, xz: -2.0, yz: 2.5),
+        // Arbitrary (rotated, strongly skewed) vectors.
+        try! Box(vectors: [4.1, 0.7, -0.3, 2.9, 3.8, 0.9, -1.1, 2.4, 5.2], origin: [0.3, -0.2, 1.0]),
+        try! Box(vectors: [6, 0, 0, 5.5, 1.2, 0, 0.4, 0.3, 3], periodic: [true, true, false]),
+    ]
+
+    @Test(arguments: 0..<boxes.count) func fractionalCartesianRoundTrip(_ k: Int) throws {
+        let box = Self.boxes[k]
+        var rng = Xoshiro256StarStar(seed: 11)
+        let x = (0..<60).map { _ in 20 * rng.nextUniform() - 10 }
+        let back = box.cartesian(fromFractional: box.fractional(fromCartesian: x))
+        expectClose(back, x, rtol: 0, atol: 1e-12)
+        // The corners: a, b, c are at unit fractional coordinates.
+        let corner = box.fractional(fromCartesian: [box.origin[0] + box.vectors[3], box.origin[1] + box.vectors[4], box.origin[2] + box.vectors[5]])
+        expectClose(corner, [0, 1, 0], rtol: 0, atol: 1e-14)
+    }
+
+    @Test(arguments: 0..<boxes.count) func volumeAndWidths(_ k: Int) throws {
+        let box = Self.boxes[k]
+        let h = box.vectors
+        let det = h[0] * (h[4] * h[8] - h[5] * h[7]) - h[1] * (h[3] * h[8] - h[5] * h[6]) + h[2] * (h[3] * h[7] - h[4] * h[6])
+        expectClose(box.volume, abs(det))
+        // The width along a is the distance between the planes s_a = 0 and s_a = 1: 1/|column 0 of H⁻¹|.
+        for c in 0..<3 {
+            let m = box.inverse
+            let norm = (m[c] * m[c] + m[3 + c] * m[3 + c] + m[6 + c] * m[6 + c]).squareRoot()
+            expectClose(box.perpendicularWidths[c], 1 / norm)
+        }
+    }
+
+    @Test(arguments: 0..<boxes.count) func minimumImageMatchesBruteForce(_ k: Int) throws {
+        let box = Self.boxes[k]
+        var rng = Xoshiro256StarStar(seed: 5)
+        for _ in 0..<300 {
+            let d0 = (30 * rng.nextUniform() - 15, 30 * rng.nextUniform() - 15, 30 * rng.nextUniform() - 15)
+            var d = d0
+            box.minimumImage(&d)
+            var best = Double.infinity
+            // Every image that could be shorter: |n_k| ≤ |d0|/w_k + 1.
+            let len = (d0.0 * d0.0 + d0.1 * d0.1 + d0.2 * d0.2).squareRoot()
+            let r = (0..<3).map { c -> ClosedRange<Int> in
+                let m = Int(len / box.perpendicularWidths[c]) + 1
+                return box.periodic[c] ? -m...m : 0...0
+            }
+            for a in r[0] { for b in r[1] { for c in r[2] {
+                let t = box.latticeShift(a, b, c)
+                let e = (d0.0 + t.0, d0.1 + t.1, d0.2 + t.2)
+                best = min(best, (e.0 * e.0 + e.1 * e.1 + e.2 * e.2).squareRoot())
+            }}}
+            let got = (d.0 * d.0 + d.1 * d.1 + d.2 * d.2).squareRoot()
+            expectClose(got, best, rtol: 1e-12)
+            // The result is an image of the input: d − d0 is a lattice vector.
+            let f = box.fractional(fromCartesian: [d.0 - d0.0 + box.origin[0], d.1 - d0.1 + box.origin[1], d.2 - d0.2 + box.origin[2]])
+            for c in 0..<3 { #expect(abs(f[c] - f[c].rounded()) < 1e-9) }
+        }
+    }
+
+    @Test(arguments: 0..<boxes.count) func wrapMovesIntoTheBoxByLatticeVectors(_ k: Int) throws {
+        let box = Self.boxes[k]
+        var rng = Xoshiro256StarStar(seed: 9)
+        let x0 = (0..<90).map { _ in 60 * rng.nextUniform() - 30 }
+        var x = x0
+        box.wrap(&x)
+        let s = box.fractional(fromCartesian: x)
+        let s0 = box.fractional(fromCartesian: x0)
+        for p in 0..<30 {
+            for c in 0..<3 {
+                if box.periodic[c] {
+                    #expect(s[3 * p + c] >= -1e-12 && s[3 * p + c] < 1 + 1e-12)
+                    #expect(abs((s0[3 * p + c] - s[3 * p + c]) - (s0[3 * p + c] - s[3 * p + c]).rounded()) < 1e-9)
+                } else {
+                    expectClose(s[3 * p + c], s0[3 * p + c], rtol: 0, atol: 1e-12)
+                }
+            }
+        }
+        // Wrapping wrapped positions changes nothing, bit for bit.
+        var again = x
+        box.wrap(&again)
+        #expect(again == x)
+    }
+
+    @Test func lengthsAnglesConstructorRoundTrip() throws {
+        let box = try Box(lengths: [5, 6, 7], anglesInDegrees: [80, 95, 110])
+        expectClose(box.lengths, [5, 6, 7], rtol: 1e-13)
+        expectClose(box.anglesInDegrees, [80, 95, 110], rtol: 1e-12)
+        #expect(box.isLAMMPSRestricted)
+        #expect(!box.isOrthorhombic)
+    }
+
+    @Test func invalidBoxesThrowTypedErrors() {
+        #expect(throws: AtomisticsError.degenerateBox(volume: 0)) {
+            try Box(vectors: [1, 0, 0, 2, 0, 0, 0, 0, 1])
+        }
+        #expect(throws: AtomisticsError.countMismatch(what: "box vectors (3×3, row-major)", expected: 9, found: 3)) {
+            try Box(vectors: [1, 2, 3])
+        }
+        #expect(throws: AtomisticsError.self) { try Box(lengths: [1, -2, 3]) }
+        #expect(throws: AtomisticsError.self) { try Box(lammpsLow: [0, 0, 0], high: [1, 0, 1]) }
+    }
+}
