@@ -120,3 +120,13 @@ struct EAMFileErrorTests {
         #expect(found == "1.0 2.0" && e.line == 307)
     }
 }
+
+@Test("a funcfl file is asked for its own element only")
+func funcflElementCheck() throws {
+    let url = potentialFile("Cu_u3.eam")
+    let pot = try EAMPotential(contentsOf: url, typeElements: ["Cu", "Cu"])
+    #expect(pot.typeElements == ["Cu", "Cu"] && pot.typeCount == 2 && pot.style == .funcfl)
+    #expect(throws: EAMFileError(file: url.path, line: 2, kind: .unknownElement("Ni", available: ["Cu"]))) {
+        _ = try EAMPotential(contentsOf: url, typeElements: ["Cu", "Ni"])
+    }
+}

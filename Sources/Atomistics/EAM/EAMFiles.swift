@@ -53,6 +53,9 @@ public struct EAMFuncflFile: Sendable, Equatable {
         try reader.expectEnd()
     }
 
+    /// The chemical symbol of `atomicNumber` (the number itself as text when unknown).
+    public var elementSymbol: String { Element(atomicNumber: atomicNumber)?.symbol ?? String(atomicNumber) }
+
     /// Reads and parses the funcfl file at `url`.
     public init(contentsOf url: URL) throws {
         try self.init(parsing: try readEAMText(url), file: url.path)

@@ -32,7 +32,7 @@ public struct EAMPotential: Sendable {
     public let style: Style
     /// Interaction cutoff (Å); pairs with r ≥ cutoff do not interact.
     public let cutoff: Double
-    /// Element (or, for funcfl, atomic number as text) that each atom type stands for.
+    /// Element that each atom type stands for (for funcfl, the symbol of the file's atomic number).
     public let typeElements: [String]
     /// Atomic mass of each atom type as the potential file gives it (amu).
     public let typeMasses: [Double]
@@ -127,7 +127,7 @@ public struct EAMPotential: Sendable {
         }
         self.init(style: .funcfl,
                   cutoff: files.map(\.cutoff).max()!,
-                  typeElements: typeFiles.map { String(files[$0].atomicNumber) },
+                  typeElements: typeFiles.map { files[$0].elementSymbol },
                   typeMasses: typeFiles.map { files[$0].mass },
                   nrho: nrho, drho: drho, nr: nr, dr: dr, rhomax: rhomax,
                   frho: frhoTables, rhor: rhorTables, z2r: z2rTables,
@@ -181,7 +181,7 @@ public struct EAMPotential: Sendable {
     /// Reads a potential file, choosing the format from its name: `*.eam.fs` (Finnis–Sinclair),
     /// `*.eam.alloy` or `*.setfl` (setfl), otherwise funcfl. For setfl and Finnis–Sinclair,
     /// atom type t is element `typeElements[t]`; for funcfl every type uses the file's single
-    /// element and `typeElements` gives only the number of types.
+    /// element, and each name must be that element's symbol.
     public init(contentsOf url: URL, typeElements: [String]) throws {
         let name = url.lastPathComponent.lowercased()
         if name.hasSuffix(".fs") {
@@ -191,7 +191,11 @@ public struct EAMPotential: Sendable {
             try self.init(setfl: EAMSetflFile(contentsOf: url, finnisSinclair: false),
                           typeElements: typeElements, fileName: url.path)
         } else {
-            self.init(funcfl: try EAMFuncflFile(contentsOf: url), typeCount: max(1, typeElements.count))
+            let file = try EAMFuncflFile(contentsOf: url)
+            for name in typeElements where name != file.elementSymbol {
+                throw EAMFileError(file: url.path, line: 2, kind: .unknownElement(name, available: [file.elementSymbol]))
+            }
+            self.init(funcfl: file, typeCount: max(1, typeElements.count))
         }
     }
 
