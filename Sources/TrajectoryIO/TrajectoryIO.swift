@@ -1,2 +1,0 @@
-/// Structure and trajectory files: extended XYZ and LAMMPS data.
-public enum TrajectoryIO {}
