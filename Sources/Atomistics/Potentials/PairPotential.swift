@@ -1,0 +1,168 @@
+/// How a pair potential u(r) is cut off at r_c.
+public enum PairTruncation: String, Sendable, Codable, CaseIterable {
+    /// u(r) for r < r_c, 0 beyond: energy jumps at r_c (LAMMPS `lj/cut`, `pair_modify shift no`).
+    case plain
+    /// u(r) − u(r_c): energy continuous, force jumps at r_c (LAMMPS `pair_modify shift yes`).
+    case shifted
+    /// u(r) − u(r_c) − (r − r_c)·u'(r_c): energy and force both go to zero at r_c (LAMMPS
+    /// `lj/smooth/linear`, the force-shifted potential). Use it for energy-conservation work.
+    case forceShifted
+}
+
+/// One pair function: energy and −u'(r)/r from r² and the pair's block of a parameter table.
+///
+/// Every block starts with [r_c², r_c, energy shift u(r_c), u'(r_c)], then the function's own
+/// parameters; the shared loop applies the cutoff and the truncation.
+@usableFromInline
+protocol PairFunction {
+    /// Values per type pair in the table (the first four are the shared ones).
+    static var stride: Int { get }
+    /// Untruncated u(r) (energy) and F/r = −u'(r)/r (energy/length²) at r².
+    static func evaluate(_ r2: Double, _ p: UnsafePointer<Double>) -> (energy: Double, fpair: Double)
+}
+
+/// A pair potential's parameter table: per ordered type pair (t_i·T + t_j), a block of
+/// `F.stride` values.
+@usableFromInline
+struct PairTable<F: PairFunction>: Sendable {
+    @usableFromInline let typeCount: Int
+    @usableFromInline let values: [Double]
+
+    /// Fills the shared head of each block (r_c², r_c, shift, slope at r_c) from the function's
+    /// own parameters, which `build` writes at offset 4 of each block.
+    init(typeCount: Int, cutoffs: [Double], truncation: PairTruncation, build: (Int, Int, inout [Double]) -> Void) {
+        self.typeCount = typeCount
+        var v = [Double](repeating: 0, count: typeCount * typeCount * F.stride)
+        for a in 0..<typeCount {
+            for b in 0..<typeCount {
+                let base = (a * typeCount + b) * F.stride
+                var block = [Double](repeating: 0, count: F.stride)
+                let rc = cutoffs[a * typeCount + b]
+                block[0] = rc * rc
+                block[1] = rc
+                build(a, b, &block)
+                let (uc, fc) = block.withUnsafeBufferPointer { F.evaluate(rc * rc, $0.baseAddress!) }
+                switch truncation {
+                case .plain: block[2] = 0; block[3] = 0
+                case .shifted: block[2] = uc; block[3] = 0
+                case .forceShifted: block[2] = uc; block[3] = -fc * rc  // u'(r_c) = −(F/r)·r_c
+                }
+                for k in 0..<F.stride { v[base + k] = block[k] }
+            }
+        }
+        values = v
+    }
+}
+
+/// The shared loop of every pair potential: half lists (each pair once, Newton's third law) or
+/// full lists (each pair from both sides, halved), threads over blocks of atoms with per-thread
+/// partial sums reduced in block order.
+@usableFromInline
+func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutoff: Double,
+                                   system: System, neighbors: NeighborList,
+                                   into result: inout ForceResult) throws {
+    let n = system.count
+    guard neighbors.atomCount == n, neighbors.isBuilt else {
+        throw AtomisticsError.neighborListMismatch(expected: "a list built for \(n) atoms", found: neighbors.isBuilt ? "\(neighbors.atomCount) atoms" : "a list never built")
+    }
+    guard neighbors.listCutoff >= maxCutoff else {
+        throw AtomisticsError.neighborListMismatch(expected: "a list cutoff ≥ \(maxCutoff) for \(name)", found: "\(neighbors.listCutoff)")
+    }
+    guard system.typeCount <= table.typeCount else {
+        throw AtomisticsError.invalidParameter(name: "\(name) types", expected: "parameters for each of the system's \(system.typeCount) types", found: "\(table.typeCount)")
+    }
+    result.reset(atomCount: n)
+    let full = neighbors.kind == .full
+    let wantPerAtom = result.perAtomEnergy != nil
+    let blocks = AtomisticsParallel.blockCount(n)
+    // Per-block partial sums. Block 0 (and with a full list, which touches only atom i, every
+    // block) writes straight into the result's arrays; blocks 1… of a half list into scratch.
+    var energies = [Double](repeating: 0, count: blocks)
+    var virials = [Double](repeating: 0, count: 9 * blocks)
+    let scratchBlocks = full ? 0 : blocks - 1
+    var scratchForces = [Double](repeating: 0, count: 3 * n * scratchBlocks)
+    var scratchPerAtom = [Double](repeating: 0, count: wantPerAtom ? n * scratchBlocks : 0)
+    var perAtom = result.perAtomEnergy ?? []
+    let nt = table.typeCount, stride = F.stride
+    let eScale = full ? 0.5 : 1.0
+
+    result.forces.withUnsafeMutableBufferPointer { f0 in
+    perAtom.withUnsafeMutableBufferPointer { pe0 in
+    scratchForces.withUnsafeMutableBufferPointer { fs in
+    scratchPerAtom.withUnsafeMutableBufferPointer { ps in
+    energies.withUnsafeMutableBufferPointer { en in
+    virials.withUnsafeMutableBufferPointer { vir in
+    table.values.withUnsafeBufferPointer { tab in
+    system.positions.withUnsafeBufferPointer { x in
+    system.types.withUnsafeBufferPointer { ty in
+    neighbors.offsets.withUnsafeBufferPointer { off in
+    neighbors.neighbors.withUnsafeBufferPointer { nb in
+    neighbors.shifts.withUnsafeBufferPointer { sh in
+        let shared = AtomisticsUncheckedSendable((f0, pe0, fs, ps, en, vir))
+        AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
+            let (f0, pe0, fs, ps, en, vir) = shared.value
+            let direct = k == 0 || full
+            let f = direct ? f0.baseAddress! : fs.baseAddress! + 3 * n * (k - 1)
+            let pe: UnsafeMutablePointer<Double>? = !wantPerAtom ? nil : (direct ? pe0.baseAddress! : ps.baseAddress! + n * (k - 1))
+            var e = 0.0
+            var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
+            let tb = tab.baseAddress!
+            for i in range {
+                let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
+                let rowBase = ty[i] * nt
+                var fxi = 0.0, fyi = 0.0, fzi = 0.0
+                var ei = 0.0
+                for q in off[i]..<off[i + 1] {
+                    let j = Int(nb[q])
+                    let dx = x[3 * j] + sh[3 * q] - xi
+                    let dy = x[3 * j + 1] + sh[3 * q + 1] - yi
+                    let dz = x[3 * j + 2] + sh[3 * q + 2] - zi
+                    let r2 = dx * dx + dy * dy + dz * dz
+                    let p = tb + (rowBase + ty[j]) * stride
+                    if r2 >= p[0] { continue }
+                    var (u, fpair) = F.evaluate(r2, p)
+                    u -= p[2]
+                    if p[3] != 0 {
+                        let r = r2.squareRoot()
+                        u -= (r - p[1]) * p[3]
+                        fpair += p[3] / r
+                    }
+                    // Force on j is +fpair·r_ij, on i −fpair·r_ij; W += r_ij ⊗ f_j.
+                    let gx = fpair * dx, gy = fpair * dy, gz = fpair * dz
+                    fxi -= gx; fyi -= gy; fzi -= gz
+                    ei += u
+                    if !full {
+                        f[3 * j] += gx; f[3 * j + 1] += gy; f[3 * j + 2] += gz
+                        if let pe { pe[j] += 0.5 * u }
+                    }
+                    w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
+                    w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
+                }
+                f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi
+                e += ei
+                if let pe { pe[i] += 0.5 * ei }
+            }
+            en[k] = e * eScale
+            let v = vir.baseAddress! + 9 * k
+            v[0] = w0 * eScale; v[1] = w1 * eScale; v[2] = w2 * eScale
+            v[3] = w1 * eScale; v[4] = w4 * eScale; v[5] = w5 * eScale
+            v[6] = w2 * eScale; v[7] = w5 * eScale; v[8] = w8 * eScale
+        }
+    }}}}}}}}}}}}
+    // Reduce in block order.
+    for k in 0..<blocks {
+        result.energy += energies[k]
+        for c in 0..<9 { result.virial[c] += virials[9 * k + c] }
+    }
+    if scratchBlocks > 0 {
+        result.forces.withUnsafeMutableBufferPointer { f in
+            scratchForces.withUnsafeBufferPointer { g in
+                for k in 0..<scratchBlocks { for c in 0..<(3 * n) { f[c] += g[3 * n * k + c] } }
+            }
+        }
+        if wantPerAtom {
+            for k in 0..<scratchBlocks { for i in 0..<n { perAtom[i] += scratchPerAtom[n * k + i] } }
+        }
+    }
+    if wantPerAtom { result.perAtomEnergy = perAtom }
+}
