@@ -309,3 +309,43 @@ struct EAMFormatTests {
         }
     }
 }
+
+@Suite("EAM interpolation")
+struct EAMInterpolationTests {
+    @Test("the cubic passes through every table node (setfl: the file's own grid)")
+    func nodes() throws {
+        let file = try EAMSetflFile(contentsOf: potentialFile("CuNi.eam.alloy"))
+        let pot = try EAMPotential(setfl: file, typeElements: ["Ni", "Cu"])
+        for k in stride(from: 0, to: file.nrho - 1, by: 37) {
+            let f = file.embedding[1][k]
+            #expect(abs(pot.embedding(type: 1, density: Double(k) * file.drho).value - f) <= 1e-12 * max(1, abs(f)))
+        }
+        for k in stride(from: 1, to: file.nr - 2, by: 41) {
+            let r = Double(k) * file.dr
+            let rho = file.density[0][0][k], rphi = file.scaledPair[1][0][k]
+            #expect(abs(pot.density(from: 0, to: 1, distance: r).value - rho) <= 1e-12 * max(1, abs(rho)))
+            #expect(abs(pot.pairEnergy(1, 0, distance: r).value * r - rphi) <= 1e-12 * max(1, abs(rphi)))
+        }
+    }
+
+    @Test("slopes are the derivatives of the values, and F continues linearly past the table")
+    func slopes() throws {
+        let pot = try EAMPotential(contentsOf: potentialFile("Cu_u3.eam"), typeElements: ["Cu"])
+        let h = 1e-7
+        for r in stride(from: 1.5, to: pot.cutoff - 0.01, by: 0.173) {
+            let d = pot.density(from: 0, to: 0, distance: r), p = pot.pairEnergy(0, 0, distance: r)
+            let dn = (pot.density(from: 0, to: 0, distance: r + h).value - pot.density(from: 0, to: 0, distance: r - h).value) / (2 * h)
+            let pn = (pot.pairEnergy(0, 0, distance: r + h).value - pot.pairEnergy(0, 0, distance: r - h).value) / (2 * h)
+            #expect(abs(d.derivative - dn) < 1e-6 * max(1, abs(dn)))
+            #expect(abs(p.derivative - pn) < 1e-6 * max(1, abs(pn)))
+        }
+        #expect(pot.density(from: 0, to: 0, distance: pot.cutoff) == (0, 0))
+        // Past the last density node: F(ρmax) + F'(ρmax)(ρ − ρmax).
+        let file = try EAMFuncflFile(contentsOf: potentialFile("Cu_u3.eam"))
+        let rhomax = Double(file.nrho - 1) * file.drho
+        let top = pot.embedding(type: 0, density: rhomax)
+        let beyond = pot.embedding(type: 0, density: rhomax + 0.1)
+        #expect(beyond.derivative == top.derivative)
+        #expect(abs(beyond.value - (top.value + 0.1 * top.derivative)) < 1e-12)
+    }
+}
