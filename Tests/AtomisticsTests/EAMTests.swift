@@ -349,3 +349,56 @@ struct EAMInterpolationTests {
         #expect(abs(beyond.value - (top.value + 0.1 * top.derivative)) < 1e-12)
     }
 }
+
+/// The triclinic small-box references made by `Fixtures/eam/triclinic/make_references.py`
+/// with LAMMPS (29 Sep 2021): 108 atoms in a general triclinic box whose perpendicular widths
+/// are below twice the cutoff, so more than the nearest image of an atom interacts.
+enum TriclinicCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case u3, mishin, cuni, fs
+
+    var testDescription: String { rawValue }
+
+    func potential(elements: [String]) throws -> EAMPotential {
+        switch self {
+        case .u3: try EAMPotential(contentsOf: potentialFile("Cu_u3.eam"), typeElements: elements)
+        case .mishin: try EAMPotential(contentsOf: potentialFile("Cu_mishin1.eam.alloy"), typeElements: elements)
+        case .cuni: try EAMPotential(contentsOf: potentialFile("CuNi.eam.alloy"), typeElements: elements)
+        case .fs:
+            try EAMPotential(contentsOf: atomisticsFixtures.appendingPathComponent("eam/triclinic/CuNi_scaled.eam.fs"),
+                             typeElements: elements)
+        }
+    }
+}
+
+@Suite("EAM against LAMMPS: triclinic small box")
+struct EAMTriclinicTests {
+    @Test("energy, forces, virial equal LAMMPS to 1e-8", arguments: TriclinicCase.allCases)
+    func matchesLAMMPS(_ c: TriclinicCase) throws {
+        let url = atomisticsFixtures.appendingPathComponent("eam/triclinic/\(c.rawValue)/reference.json")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let elements = json["elements"] as! [String]
+        let pot = try c.potential(elements: elements)
+        let box = try Box(vectors: json["lattice_A"] as! [Double])
+        #expect(min(box.perpendicularWidths[0], box.perpendicularWidths[1], box.perpendicularWidths[2]) < 2 * pot.cutoff || c == .u3)
+        let system = try System(positions: (json["positions_A"] as! [[Double]]).flatMap { $0 },
+                                types: (json["types"] as! [Int]).map { $0 - 1 }, masses: pot.typeMasses,
+                                typeNames: elements, box: box)
+        let refForces = (json["forces_eV_per_A"] as! [[Double]]).flatMap { $0 }
+        let refEnergy = json["energy_eV"] as! Double
+        let refVirial = json["virial_eV_xx_yy_zz_xy_xz_yz"] as! [Double]
+        for kind in [NeighborList.Kind.half, .full] {
+            let result = try evaluate(pot, system, kind: kind)
+            let energyError = abs(result.energy - refEnergy) / abs(refEnergy)
+            let (forceError, componentError) = forceErrors(result.forces, refForces)
+            let voigt = [result.virial[0], result.virial[4], result.virial[8], result.virial[1], result.virial[2], result.virial[5]]
+            let virialError = zip(voigt, refVirial).map { abs($0 - $1) }.max()! / refVirial.map(abs).max()!
+            print("EAM triclinic \(c.rawValue) (\(kind) list): |ΔE|/|E| = \(energyError), max|ΔF|/max|F| = \(forceError), "
+                  + "max per-component |ΔF|/|F| (|F| > 1e-3) = \(componentError), max|ΔW|/max|W| = \(virialError)")
+            #expect(energyError < 1e-8)
+            #expect(forceError < 1e-8)
+            #expect(componentError < 1e-8)
+            #expect(virialError < 1e-8)
+            #expect(abs(box.volume - (json["volume_A3"] as! Double)) < 1e-9 * box.volume)
+        }
+    }
+}

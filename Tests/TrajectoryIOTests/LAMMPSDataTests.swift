@@ -185,3 +185,13 @@ struct LAMMPSDataTests {
         guard case .unreadable = e9.kind else { Issue.record("\(e9)"); return }
     }
 }
+
+@Test("a triclinic config.data (xy xz yz) and its extxyz Lattice give identical systems")
+func triclinicDataEqualsExtXYZ() throws {
+    let data = try LAMMPSData(contentsOf: fixture("triclinic/config.data"))
+    let frame = try #require(try ExtXYZ.read(fixture("triclinic/config.extxyz")).first)
+    let a = try data.system(typeNames: ["Cu", "Ni"])
+    let b = try frame.system(typeNames: ["Cu", "Ni"], masses: data.masses)
+    #expect(a == b)
+    #expect(a.box.vectors == [10.9, 0, 0, 1.1, 10.8, 0, -0.7, 0.6, 10.85] && a.count == 108)
+}
