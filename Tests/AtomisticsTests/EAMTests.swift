@@ -354,7 +354,7 @@ struct EAMInterpolationTests {
 /// with LAMMPS (29 Sep 2021): 108 atoms in a general triclinic box whose perpendicular widths
 /// are below twice the cutoff, so more than the nearest image of an atom interacts.
 enum TriclinicCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case u3, mishin, cuni, fs
+    case u3, mishin, cuni, fs, funcfl
 
     var testDescription: String { rawValue }
 
@@ -366,6 +366,11 @@ enum TriclinicCase: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .fs:
             try EAMPotential(contentsOf: atomisticsFixtures.appendingPathComponent("eam/triclinic/CuNi_scaled.eam.fs"),
                              typeElements: elements)
+        case .funcfl:
+            // One funcfl file per type, on different grids: LAMMPS resamples Ni onto Cu's grid.
+            EAMPotential(funcfl: [try EAMFuncflFile(contentsOf: potentialFile("Cu_u3.eam")),
+                                  try EAMFuncflFile(contentsOf: potentialFile("Ni_u3.eam"))],
+                         typeFiles: [0, 1])
         }
     }
 }
@@ -379,7 +384,9 @@ struct EAMTriclinicTests {
         let elements = json["elements"] as! [String]
         let pot = try c.potential(elements: elements)
         let box = try Box(vectors: json["lattice_A"] as! [Double])
-        #expect(min(box.perpendicularWidths[0], box.perpendicularWidths[1], box.perpendicularWidths[2]) < 2 * pot.cutoff || c == .u3)
+        #expect(min(box.perpendicularWidths[0], box.perpendicularWidths[1], box.perpendicularWidths[2]) < 2 * pot.cutoff
+                || c == .u3 || c == .funcfl)
+        #expect(pot.typeElements == elements)
         let system = try System(positions: (json["positions_A"] as! [[Double]]).flatMap { $0 },
                                 types: (json["types"] as! [Int]).map { $0 - 1 }, masses: pot.typeMasses,
                                 typeNames: elements, box: box)

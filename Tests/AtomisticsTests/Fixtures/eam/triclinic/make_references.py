@@ -8,6 +8,8 @@ Cu_mishin1 and CuNi cutoffs, so images beyond the nearest one interact. Cases:
   u3     Cu_u3.eam            pair_style eam
   mishin Cu_mishin1.eam.alloy pair_style eam/alloy
   cuni   CuNi.eam.alloy       pair_style eam/alloy, random Cu/Ni (seed 7)
+  funcfl Cu_u3.eam + Ni_u3.eam pair_style eam with one funcfl file per type, random Cu/Ni (the
+                              Ni tables are resampled onto the Cu grid, LAMMPS's file2array)
   fs     CuNi_scaled.eam.fs   pair_style eam/fs: the CuNi tables with rho_Ni->Cu scaled by 1.3
                               and rho_Cu->Ni by 0.8 (this script writes the file)
 
@@ -73,6 +75,7 @@ CASES = {
     "mishin": ("eam/alloy", "* * Cu_mishin1.eam.alloy Cu", "Cu_mishin1.eam.alloy", ["Cu"], [1] * len(positions)),
     "cuni": ("eam/alloy", "* * CuNi.eam.alloy Cu Ni", "CuNi.eam.alloy", ["Cu", "Ni"], mixed),
     "fs": ("eam/fs", "* * CuNi_scaled.eam.fs Cu Ni", "CuNi_scaled.eam.fs", ["Cu", "Ni"], mixed),
+    "funcfl": ("eam", "1 1 Cu_u3.eam\npair_coeff 2 2 Ni_u3.eam", "Cu_u3.eam Ni_u3.eam", ["Cu", "Ni"], mixed),
 }
 MASS = {"Cu": 63.546, "Ni": 58.69}
 
@@ -108,10 +111,12 @@ dump d all custom 1 forces.dump id type x y z fx fy fz
 dump_modify d format float %.17g sort id
 run 0
 """)
-    src = os.path.join(HERE, potfile) if potfile.endswith(".fs") else os.path.join(POTENTIALS, potfile)
-    shutil.copy(src, os.path.join(d, potfile))
+    for pf in potfile.split():
+        src = os.path.join(HERE, pf) if pf.endswith(".fs") else os.path.join(POTENTIALS, pf)
+        shutil.copy(src, os.path.join(d, pf))
     subprocess.run(["lmp", "-in", "in.eam", "-log", "log.lammps", "-screen", "none"], cwd=d, check=True)
-    os.remove(os.path.join(d, potfile))
+    for pf in potfile.split():
+        os.remove(os.path.join(d, pf))
     log = open(os.path.join(d, "log.lammps")).read().split("\n")
     row = log[[k for k, l in enumerate(log) if l.split()[:2] == ["Step", "PotEng"]][0] + 1].split()
     pe, press, p = float(row[1]), float(row[2]), [float(v) for v in row[3:9]]
