@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "NNCore", targets: ["NNCore"]),
         .library(name: "Atomistics", targets: ["Atomistics"]),
+        .library(name: "TrajectoryIO", targets: ["TrajectoryIO"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -63,6 +64,11 @@ let package = Package(
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
-        .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"]),
+        .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],
+                    exclude: ["Fixtures"]),
+        // Structure and trajectory files (extxyz, LAMMPS data); depends on Atomistics only.
+        .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
+        .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
+                    exclude: ["Fixtures"]),
     ]
 )
