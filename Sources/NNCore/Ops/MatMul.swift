@@ -3,12 +3,13 @@ import CBLAS
 extension Tensor {
     /// Matrix product op(a)·op(b) via `cblas_dgemm`, where op transposes the last two axes
     /// when asked. Rank-2 × rank-2, or batched rank-3 × rank-3 (equal batch), or rank-3 × rank-2
-    /// (the matrix shared by every batch entry).
+    /// (the right matrix shared by every batch entry), or rank-2 × rank-3 (the left matrix
+    /// shared by every batch entry, as in a convolution W·im2col(x)).
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
                               transposeB: Bool = false) -> Tensor {
-        precondition((a.rank == 2 || a.rank == 3) && (b.rank == 2 || b.rank == 3) && !(a.rank == 2 && b.rank == 3),
+        precondition((a.rank == 2 || a.rank == 3) && (b.rank == 2 || b.rank == 3),
                      "matmul: unsupported ranks \(a.shape) × \(b.shape)")
-        let batch = a.rank == 3 ? a.shape[0] : 1
+        let batch = a.rank == 3 ? a.shape[0] : (b.rank == 3 ? b.shape[0] : 1)
         if a.rank == 3 && b.rank == 3 {
             precondition(b.shape[0] == batch, "matmul: batch sizes differ in \(a.shape) × \(b.shape)")
         }
@@ -17,6 +18,7 @@ extension Tensor {
         let m = transposeA ? ac : ar, k = transposeA ? ar : ac
         let k2 = transposeB ? bc : br, n = transposeB ? br : bc
         precondition(k == k2, "matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let aStride = a.rank == 3 ? ar * ac : 0
         let bStride = b.rank == 3 ? br * bc : 0
         let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
             b.scalars.withUnsafeBufferPointer { bp in
@@ -31,14 +33,28 @@ extension Tensor {
                                     transposeA ? CblasTrans : CblasNoTrans,
                                     transposeB ? CblasTrans : CblasNoTrans,
                                     Int32(m), Int32(n), Int32(k), 1.0,
-                                    ap.baseAddress! + q * ar * ac, Int32(ac),
+                                    ap.baseAddress! + q * aStride, Int32(ac),
                                     bp.baseAddress! + q * bStride, Int32(bc),
                                     0.0, c.baseAddress! + q * m * n, Int32(n))
                     }
                 }
             }
         }
-        let shape = a.rank == 3 ? [batch, m, n] : [m, n]
+        let shape = a.rank == 3 || b.rank == 3 ? [batch, m, n] : [m, n]
+        if a.rank == 2 && b.rank == 3 {
+            return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+                // the shared left matrix collects the gradient of every batch entry
+                let ga: Tensor? = need[0]
+                    ? (transposeA ? matmulSummed(b, g, transposeA: transposeB, transposeB: true)
+                                  : matmulSummed(g, b, transposeA: false, transposeB: !transposeB))
+                    : nil
+                let gb: Tensor? = need[1]
+                    ? (transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                                  : matmul(a, g, transposeA: !transposeA, transposeB: false))
+                    : nil
+                return [ga, gb]
+            }
+        }
         return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
             var ga: Tensor? = nil, gb: Tensor? = nil
             if need[0] {
@@ -57,6 +73,51 @@ extension Tensor {
                 // a matrix shared by every batch entry collects the gradient of each entry
                 gb = b.rank == 2 && a.rank == 3 ? gFull.sum(axis: 0) : gFull
             }
+            return [ga, gb]
+        }
+    }
+
+    /// The batch-summed product Σ_q op(a_q)·op(b_q) of two rank-3 tensors with equal batch
+    /// (one dgemm per entry accumulating into one matrix): the gradient of a matrix shared by
+    /// every entry of a batched product.
+    public static func matmulSummed(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
+                                    transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+                     "matmulSummed: needs rank-3 tensors of equal batch, got \(a.shape) × \(b.shape)")
+        let batch = a.shape[0]
+        let ar = a.shape[1], ac = a.shape[2], br = b.shape[1], bc = b.shape[2]
+        let m = transposeA ? ac : ar, k = transposeA ? ar : ac
+        let k2 = transposeB ? bc : br, n = transposeB ? br : bc
+        precondition(k == k2, "matmulSummed: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
+            b.scalars.withUnsafeBufferPointer { bp in
+                Kernels.fill(m * n) { c in
+                    guard m > 0 && n > 0 else { return }
+                    if k == 0 || batch == 0 {
+                        for i in 0..<(m * n) { c[i] = 0 }
+                        return
+                    }
+                    for q in 0..<batch {
+                        cblas_dgemm(CblasRowMajor,
+                                    transposeA ? CblasTrans : CblasNoTrans,
+                                    transposeB ? CblasTrans : CblasNoTrans,
+                                    Int32(m), Int32(n), Int32(k), 1.0,
+                                    ap.baseAddress! + q * ar * ac, Int32(ac),
+                                    bp.baseAddress! + q * br * bc, Int32(bc),
+                                    q == 0 ? 0.0 : 1.0, c.baseAddress!, Int32(n))
+                    }
+                }
+            }
+        }
+        return record("matmulSummed", shape: [m, n], scalars: out, inputs: [a, b]) { _, g, need in
+            let ga: Tensor? = need[0]
+                ? (transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                              : matmul(g, b, transposeA: false, transposeB: !transposeB))
+                : nil
+            let gb: Tensor? = need[1]
+                ? (transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                              : matmul(a, g, transposeA: !transposeA, transposeB: false))
+                : nil
             return [ga, gb]
         }
     }
