@@ -275,3 +275,53 @@ func directConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride: (Int, Int),
         #expect(err < derivativeTolerance, "error \(err)")
     }
 }
+
+/// The fused convolution ops against the same convolution composed of public recorded ops
+/// (matmul of the weights with im2col, plus the channel bias): values, gradients, and
+/// gradients of gradients agree.
+@Suite struct FusedConvolutionTests {
+    static func composed(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ geo: ConvolutionGeometry) -> Tensor {
+        let y = Tensor.matmul(w.reshaped([w.shape[0], geo.patchSize]), x.im2col(geo)).addingChannelBias(b)
+        return y.reshaped([geo.batch, w.shape[0], geo.outputHeight, geo.outputWidth])
+    }
+
+    @Test(arguments: [(3, 1, Padding.same), (3, 2, .valid), (2, 1, .explicit(1)), (1, 1, .valid)])
+    func fusedMatchesComposition(_ k: Int, _ stride: Int, _ padding: Padding) {
+        let x = randomTensor([3, 2, 5, 6], seed: 111), w = randomTensor([4, 2, k, k], seed: 112), b = randomTensor([4], seed: 113)
+        let geo = ConvolutionGeometry(inputShape: x.shape, kernel: (k, k), stride: (stride, stride), padding: padding)
+        let v = randomTensor(Self.composed(x, w, b, geo).shape, seed: 114)
+        func derivatives(_ f: (Tensor, Tensor, Tensor) -> Tensor) -> [Tensor] {
+            let (xg, wg, bg) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let y = f(xg, wg, bg)
+            let gs = grad(of: (y * v).sum(), wrt: [xg, wg, bg], createGraph: true)
+            // a second-order quantity touching every backward: d/d(x, W) of |∂L/∂x|² + |∂L/∂W|²
+            let s = (gs[0].squared().sum() + gs[1].squared().sum())
+            return [y.detached()] + gs.map { $0.detached() } + grad(of: s, wrt: [xg, wg])
+        }
+        let fused = derivatives { Tensor.conv2d($0, $1, bias: $2, stride: (stride, stride), padding: padding) }
+        let reference = derivatives { Self.composed($0, $1, $2, geo) }
+        for (a, r) in zip(fused, reference) { expectClose(a, r, rtol: 1e-11, atol: 1e-11) }
+    }
+
+    @Test func threadedConvolutionAndPoolingGiveTheSingleThreadedResults() {
+        let x = randomTensor([16, 3, 16, 16], seed: 121), w = randomTensor([8, 3, 3, 3], seed: 122)
+        let b = randomTensor([8], seed: 123), w2 = randomTensor([3, 8, 3, 3], seed: 124)
+        func run() -> [Tensor] {
+            let (xg, wg, bg) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let y = Tensor.conv2d(xg, wg, bias: bg, padding: .same).tanh()
+            let loss = (y.maxPool2d(window: 2).sum() + y.avgPool2d(window: 2).squared().sum()
+                        + Tensor.conv2d(y, w2, stride: (2, 2)).tanh().sum())
+            let gs = grad(of: loss, wrt: [xg, wg, bg], createGraph: true)
+            let g2 = grad(of: gs[1].squared().sum(), wrt: [xg, wg])
+            let col = x.im2col(ConvolutionGeometry(inputShape: x.shape, kernel: (3, 3), padding: .same))
+            return [y.detached(), col, Tensor.col2im(col, ConvolutionGeometry(inputShape: x.shape, kernel: (3, 3), padding: .same)),
+                    Tensor.matmulSummed(col, col, transposeB: true)] + gs.map { $0.detached() } + g2
+        }
+        let single = run()
+        let saved = Parallel.threads
+        Parallel.threads = 3
+        let threaded = run()
+        Parallel.threads = saved
+        for (a, s) in zip(threaded, single) { expectClose(a, s, rtol: 0, atol: 0) }
+    }
+}

@@ -1,3 +1,4 @@
+import CBLAS
 import Dispatch
 
 /// Zero padding of a convolution along each spatial axis.
@@ -157,7 +158,7 @@ extension Tensor {
         let out: [Double] = scalars.withUnsafeBufferPointer { xp in
             Kernels.fill(g.batch * g.patchSize * g.outputPositions) { cp in
                 SampleParallel.forEach(g.batch, workPerItem: g.patchSize * g.outputPositions) { samples in
-                    for n in samples { Tensor.im2colSample(g, xp.baseAddress!, cp.baseAddress!, n) }
+                    for n in samples { Tensor.im2colSample(g, xp.baseAddress!, cp.baseAddress! + n * g.patchSize * g.outputPositions, n) }
                 }
             }
         }
@@ -179,7 +180,7 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { xp in
                 let xBase = UncheckedSendable(xp.baseAddress!)
                 SampleParallel.forEach(g.batch, workPerItem: g.patchSize * g.outputPositions) { samples in
-                    for n in samples { Tensor.col2imSample(g, cp.baseAddress!, xBase.value, n) }
+                    for n in samples { Tensor.col2imSample(g, cp.baseAddress! + n * g.patchSize * g.outputPositions, xBase.value, n) }
                 }
             }
         }
@@ -188,13 +189,13 @@ extension Tensor {
         }
     }
 
-    /// im2col of sample `n`: reads x[n], writes its patch matrix.
+    /// im2col of sample `n`: reads x[n], writes its [C·kh·kw, Ho·Wo] patch matrix at `col`.
     @inline(__always)
     static func im2colSample(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>,
                              _ col: UnsafeMutablePointer<Double>, _ n: Int) {
         let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth
         let xs = x + n * g.channels * hw
-        var row = col + n * g.patchSize * p
+        var row = col
         for c in 0..<g.channels {
             let plane = xs + c * hw
             for i in 0..<g.kernelHeight {
@@ -203,19 +204,20 @@ extension Tensor {
                     for oh in 0..<g.outputHeight {
                         let dst = row + oh * wo
                         let ih = oh * g.strideHeight + i - g.padTop
+                        // plain loops: rows are short, a memcpy/memset call per row costs more
                         if ih < 0 || ih >= g.height {
-                            dst.update(repeating: 0, count: wo)
+                            for t in 0..<wo { dst[t] = 0 }
                             continue
                         }
-                        if lo > 0 { dst.update(repeating: 0, count: lo) }
-                        let src = plane + ih * g.width + (lo * g.strideWidth + j - g.padLeft)
+                        for t in 0..<lo { dst[t] = 0 }
+                        let src = plane + ih * g.width + j - g.padLeft  // read at t·sw for t in lo..<hi only
                         if g.strideWidth == 1 {
-                            (dst + lo).update(from: src, count: hi - lo)
+                            for t in lo..<hi { dst[t] = src[t] }
                         } else {
                             let s = g.strideWidth
-                            for t in 0..<(hi - lo) { dst[lo + t] = src[t * s] }
+                            for t in lo..<hi { dst[t] = src[t * s] }
                         }
-                        if hi < wo { (dst + hi).update(repeating: 0, count: wo - hi) }
+                        for t in hi..<wo { dst[t] = 0 }
                     }
                     row += p
                 }
@@ -223,13 +225,13 @@ extension Tensor {
         }
     }
 
-    /// col2im of sample `n`: adds its patch matrix into x[n] (which starts at zero).
+    /// col2im of sample `n`: adds the patch matrix at `col` into x[n].
     @inline(__always)
     static func col2imSample(_ g: ConvolutionGeometry, _ col: UnsafePointer<Double>,
                              _ x: UnsafeMutablePointer<Double>, _ n: Int) {
         let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth
         let xs = x + n * g.channels * hw
-        var row = col + n * g.patchSize * p
+        var row = col
         for c in 0..<g.channels {
             let plane = xs + c * hw
             for i in 0..<g.kernelHeight {
@@ -238,13 +240,13 @@ extension Tensor {
                     for oh in 0..<g.outputHeight {
                         let ih = oh * g.strideHeight + i - g.padTop
                         if ih < 0 || ih >= g.height { continue }
-                        let src = row + oh * wo + lo
-                        let dst = plane + ih * g.width + (lo * g.strideWidth + j - g.padLeft)
+                        let src = row + oh * wo
+                        let dst = plane + ih * g.width + j - g.padLeft  // written at t·sw for t in lo..<hi only
                         let s = g.strideWidth
                         if s == 1 {
-                            for t in 0..<(hi - lo) { dst[t] += src[t] }
+                            for t in lo..<hi { dst[t] += src[t] }
                         } else {
-                            for t in 0..<(hi - lo) { dst[t * s] += src[t] }
+                            for t in lo..<hi { dst[t * s] += src[t] }
                         }
                     }
                     row += p
@@ -323,7 +325,8 @@ extension Tensor {
                      "conv2d: input \(x.shape) and weight \(weight.shape) do not fit ([N, C, H, W] and [C_out, C, kh, kw])")
         let g = ConvolutionGeometry(inputShape: x.shape, kernel: (weight.shape[2], weight.shape[3]),
                                     stride: stride, padding: padding)
-        return convolve(x, weight, bias: bias, g).reshaped([g.batch, weight.shape[0], g.outputHeight, g.outputWidth])
+        let w2 = weight.reshaped([weight.shape[0], g.patchSize])
+        return convolve(x, w2, bias: bias, g).reshaped([g.batch, weight.shape[0], g.outputHeight, g.outputWidth])
     }
 
     /// 1-D convolution (cross-correlation) of x [N, C, L] with weights [C_out, C, k] and an optional
@@ -338,17 +341,171 @@ extension Tensor {
         let pad = padding.amounts(length: l, kernel: k, stride: stride)
         let g = ConvolutionGeometry(inputShape: [n, c, 1, l], kernel: (1, k), stride: (1, stride),
                                     padLeft: pad.before, padRight: pad.after)
-        let y = convolve(x.reshaped([n, c, 1, l]), weight.reshaped([cout, c, 1, k]), bias: bias, g)
+        let y = convolve(x.reshaped([n, c, 1, l]), weight.reshaped([cout, c * k]), bias: bias, g)
         return y.reshaped([n, cout, g.outputWidth])
     }
 
-    /// W·im2col(x) (+ bias) per sample: result [N, C_out, Ho·Wo].
-    static func convolve(_ x: Tensor, _ weight: Tensor, bias: Tensor?, _ g: ConvolutionGeometry) -> Tensor {
-        let cout = weight.shape[0]
+    // MARK: - The three fused convolution ops
+    //
+    // A convolution and its two derivatives, each computed sample by sample with the patch
+    // matrix in a scratch buffer that stays in cache (a batch's im2col would be written to and
+    // read back from memory: 10 MB for LeNet's first layer at batch 64). Each op's backward is
+    // written with the other two, so the set is closed under differentiation:
+    //   conv(x, W)            → x̄ = convInputGrad(ȳ, W),   W̄ = convWeightGrad(x, ȳ)
+    //   convInputGrad(g, W)   → ḡ = conv(x̄, W),            W̄ = convWeightGrad(x̄, g)
+    //   convWeightGrad(x, g)  → x̄ = convInputGrad(g, W̄),  ḡ = conv(x, W̄)
+    // They equal the compositions matmul(W, im2col(x)), col2im(matmul(W, g, transposeA: true))
+    // and matmulSummed(g, im2col(x), transposeB: true) (checked in the tests).
+
+    /// W·im2col(x) + b per sample: x [N, C, H, W], W [C_out, C·kh·kw], b [C_out]; result
+    /// [N, C_out, Ho·Wo]. Output rows start at the bias; one dgemm per sample.
+    static func convolve(_ x: Tensor, _ w2: Tensor, bias: Tensor?, _ g: ConvolutionGeometry) -> Tensor {
+        let cout = w2.shape[0], k = g.patchSize, p = g.outputPositions
+        precondition(w2.shape == [cout, k], "convolution: weight \(w2.shape) does not fit patches of \(k)")
         if let b = bias {
-            precondition(b.shape == [cout], "convolution: bias \(b.shape) does not fit weight \(weight.shape)")
+            precondition(b.shape == [cout], "convolution: bias \(b.shape) does not fit \(cout) output channels")
         }
-        let y = matmul(weight.reshaped([cout, g.patchSize]), x.im2col(g))
-        return bias.map { y.addingChannelBias($0) } ?? y
+        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
+            w2.scalars.withUnsafeBufferPointer { wp in
+                Kernels.fill(g.batch * cout * p) { yp in
+                    guard cout > 0 && p > 0 else { return }
+                    let (xs, ws, ys) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(wp.baseAddress!),
+                                        UncheckedSendable(yp.baseAddress!))
+                    let bias = bias?.scalars
+                    forEachBatchEntry(g.batch, m: cout, n: p, k: k) { samples in
+                        withPatchScratch(g) { scratch in
+                            for n in samples {
+                                let y = ys.value + n * cout * p
+                                if let bias {
+                                    for o in 0..<cout {
+                                        let b = bias[o], row = y + o * p
+                                        for t in 0..<p { row[t] = b }
+                                    }
+                                }
+                                if k == 0 {
+                                    if bias == nil { for t in 0..<(cout * p) { y[t] = 0 } }
+                                    continue
+                                }
+                                let col = patches(g, xs.value, n, scratch)
+                                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(p), Int32(k),
+                                            1.0, ws.value, Int32(k), col, Int32(p), bias == nil ? 0.0 : 1.0, y, Int32(p))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let inputs = [x, w2] + (bias.map { [$0] } ?? [])
+        return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs) { _, grad, need in
+            [need[0] ? convInputGrad(grad, w2, g) : nil,
+             need[1] ? convWeightGrad(x, grad, g) : nil,
+             need.count > 2 && need[2] ? grad.channelSums() : nil]
+        }
+    }
+
+    /// col2im(Wᵀ·g_n) per sample: g [N, C_out, Ho·Wo], W [C_out, C·kh·kw]; result [N, C, H, W]
+    /// (the input gradient of ``convolve``).
+    static func convInputGrad(_ grad: Tensor, _ w2: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let cout = w2.shape[0], k = g.patchSize, p = g.outputPositions
+        precondition(grad.shape == [g.batch, cout, p] && w2.shape == [cout, k],
+                     "convInputGrad: gradient \(grad.shape) and weight \(w2.shape) do not fit \(g.columnShape)")
+        let perSample = g.channels * g.height * g.width
+        var out = [Double](repeating: 0, count: g.batch * perSample)
+        if cout > 0 && k > 0 && p > 0 {
+            grad.scalars.withUnsafeBufferPointer { gp in
+                w2.scalars.withUnsafeBufferPointer { wp in
+                    out.withUnsafeMutableBufferPointer { xp in
+                        let (gs, ws, xs) = (UncheckedSendable(gp.baseAddress!), UncheckedSendable(wp.baseAddress!),
+                                            UncheckedSendable(xp.baseAddress!))
+                        forEachBatchEntry(g.batch, m: k, n: p, k: cout) { samples in
+                            withPatchScratch(g) { scratch in
+                                for n in samples {
+                                    // pointwise: the patch matrix is x[n] itself
+                                    let col = g.isPointwise ? xs.value + n * perSample : scratch
+                                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(p), Int32(cout),
+                                                1.0, ws.value, Int32(k), gs.value + n * cout * p, Int32(p),
+                                                0.0, col, Int32(p))
+                                    if !g.isPointwise { col2imSample(g, scratch, xs.value, n) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return record("convInputGrad", shape: g.inputShape, scalars: out, inputs: [grad, w2]) { _, h, need in
+            [need[0] ? convolve(h, w2, bias: nil, g) : nil,
+             need[1] ? convWeightGrad(h, grad, g) : nil]
+        }
+    }
+
+    /// Σ_n g_n·im2col(x)_nᵀ: x [N, C, H, W], g [N, C_out, Ho·Wo]; result [C_out, C·kh·kw] (the
+    /// weight gradient of ``convolve``). The batch is summed in fixed groups, each in order, then
+    /// the groups in order: the same result at any thread count.
+    static func convWeightGrad(_ x: Tensor, _ grad: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let k = g.patchSize, p = g.outputPositions
+        precondition(x.shape == g.inputShape && grad.rank == 3 && grad.shape[0] == g.batch && grad.shape[2] == p,
+                     "convWeightGrad: input \(x.shape) and gradient \(grad.shape) do not fit \(g.columnShape)")
+        let cout = grad.shape[1]
+        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
+            grad.scalars.withUnsafeBufferPointer { gp in
+                Kernels.fill(cout * k) { c in
+                    guard cout > 0 && k > 0 else { return }
+                    if p == 0 || g.batch == 0 {
+                        for i in 0..<(cout * k) { c[i] = 0 }
+                        return
+                    }
+                    let groups = Swift.min(g.batch, summedGroups)
+                    let size = (g.batch + groups - 1) / groups
+                    var partials = [Double](repeating: 0, count: groups > 1 ? groups * cout * k : 0)
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        let (xs, gs) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(gp.baseAddress!))
+                        let target = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
+                        forEachBatchEntry(groups, m: cout, n: k, k: p, entriesPerItem: size) { range in
+                            withPatchScratch(g) { scratch in
+                                for grp in range {
+                                    for n in (grp * size)..<Swift.min(g.batch, (grp + 1) * size) {
+                                        let col = patches(g, xs.value, n, scratch)
+                                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(k), Int32(p),
+                                                    1.0, gs.value + n * cout * p, Int32(p), col, Int32(p),
+                                                    n == grp * size ? 0.0 : 1.0, target.value + grp * cout * k, Int32(k))
+                                    }
+                                }
+                            }
+                        }
+                        if groups > 1 {
+                            for i in 0..<(cout * k) { c[i] = pp[i] }
+                            for grp in 1..<groups {
+                                let part = pp.baseAddress! + grp * cout * k
+                                for i in 0..<(cout * k) { c[i] += part[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return record("convWeightGrad", shape: [cout, k], scalars: out, inputs: [x, grad]) { _, h, need in
+            [need[0] ? convInputGrad(grad, h, g) : nil,
+             need[1] ? convolve(x, h, bias: nil, g) : nil]
+        }
+    }
+
+    /// Runs `body` with a scratch buffer for one sample's patch matrix (none when im2col is a
+    /// plain reshape).
+    @inline(__always)
+    static func withPatchScratch(_ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Double>) -> Void) {
+        let n = g.isPointwise ? 1 : g.patchSize * g.outputPositions
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(n, 1))
+        defer { buffer.deallocate() }
+        body(buffer)
+    }
+
+    /// Sample `n`'s patch matrix: x[n] itself when pointwise, else im2col written to `scratch`.
+    @inline(__always)
+    static func patches(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>, _ n: Int,
+                        _ scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+        if g.isPointwise { return x + n * g.patchSize * g.outputPositions }
+        im2colSample(g, x, scratch, n)
+        return UnsafePointer(scratch)
     }
 }

@@ -28,14 +28,18 @@ extension Tensor {
                         for i in 0..<(batch * m * n) { c[i] = 0 }
                         return
                     }
-                    for q in 0..<batch {
-                        cblas_dgemm(CblasRowMajor,
-                                    transposeA ? CblasTrans : CblasNoTrans,
-                                    transposeB ? CblasTrans : CblasNoTrans,
-                                    Int32(m), Int32(n), Int32(k), 1.0,
-                                    ap.baseAddress! + q * aStride, Int32(ac),
-                                    bp.baseAddress! + q * bStride, Int32(bc),
-                                    0.0, c.baseAddress! + q * m * n, Int32(n))
+                    let (pa, pb, pc) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!),
+                                        UncheckedSendable(c.baseAddress!))
+                    forEachBatchEntry(batch, m: m, n: n, k: k) { entries in
+                        for q in entries {
+                            cblas_dgemm(CblasRowMajor,
+                                        transposeA ? CblasTrans : CblasNoTrans,
+                                        transposeB ? CblasTrans : CblasNoTrans,
+                                        Int32(m), Int32(n), Int32(k), 1.0,
+                                        pa.value + q * aStride, Int32(ac),
+                                        pb.value + q * bStride, Int32(bc),
+                                        0.0, pc.value + q * m * n, Int32(n))
+                        }
                     }
                 }
             }
@@ -97,14 +101,34 @@ extension Tensor {
                         for i in 0..<(m * n) { c[i] = 0 }
                         return
                     }
-                    for q in 0..<batch {
-                        cblas_dgemm(CblasRowMajor,
-                                    transposeA ? CblasTrans : CblasNoTrans,
-                                    transposeB ? CblasTrans : CblasNoTrans,
-                                    Int32(m), Int32(n), Int32(k), 1.0,
-                                    ap.baseAddress! + q * ar * ac, Int32(ac),
-                                    bp.baseAddress! + q * br * bc, Int32(bc),
-                                    q == 0 ? 0.0 : 1.0, c.baseAddress!, Int32(n))
+                    // Fixed groups of entries, each summed in order into its own partial, then the
+                    // partials added in order: the same result at any thread count.
+                    let groups = Swift.min(batch, summedGroups)
+                    let size = (batch + groups - 1) / groups
+                    var partials = [Double](repeating: 0, count: groups > 1 ? groups * m * n : 0)
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        let (pa, pb) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!))
+                        let pc = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
+                        forEachBatchEntry(groups, m: m, n: n, k: k, entriesPerItem: size) { range in
+                            for grp in range {
+                                for q in (grp * size)..<Swift.min(batch, (grp + 1) * size) {
+                                    cblas_dgemm(CblasRowMajor,
+                                                transposeA ? CblasTrans : CblasNoTrans,
+                                                transposeB ? CblasTrans : CblasNoTrans,
+                                                Int32(m), Int32(n), Int32(k), 1.0,
+                                                pa.value + q * ar * ac, Int32(ac),
+                                                pb.value + q * br * bc, Int32(bc),
+                                                q == grp * size ? 0.0 : 1.0, pc.value + grp * m * n, Int32(n))
+                                }
+                            }
+                        }
+                        if groups > 1 {
+                            for i in 0..<(m * n) { c[i] = pp[i] }
+                            for grp in 1..<groups {
+                                let part = pp.baseAddress! + grp * m * n
+                                for i in 0..<(m * n) { c[i] += part[i] }
+                            }
+                        }
                     }
                 }
             }
@@ -119,6 +143,24 @@ extension Tensor {
                               : matmul(a, g, transposeA: !transposeA, transposeB: false))
                 : nil
             return [ga, gb]
+        }
+    }
+
+    /// How many fixed groups ``matmulSummed(_:_:transposeA:transposeB:)`` splits a batch into.
+    static let summedGroups = 8
+
+    /// Calls `body` on disjoint ranges of 0..<batch (items of `entriesPerItem` dgemms each),
+    /// concurrently when `Parallel.threads` > 1 and each m×n×k product is too small for BLAS to
+    /// thread by itself (each is one single-threaded dgemm either way, so results do not depend
+    /// on the split). OpenBLAS runs a dgemm of m·n·k ≤ 65536·4 on the calling thread.
+    @inline(__always)
+    static func forEachBatchEntry(_ batch: Int, m: Int, n: Int, k: Int, entriesPerItem: Int = 1,
+                                  _ body: (Range<Int>) -> Void) {
+        let work = m * n * k
+        if batch > 1 && Parallel.threads > 1 && work <= 262_144 && batch * entriesPerItem * work >= 100_000 {
+            SampleParallel.forEach(batch, workPerItem: Parallel.minimumParallelCount, body)
+        } else {
+            body(0..<batch)
         }
     }
 

@@ -184,35 +184,62 @@ extension Tensor {
         }
     }
 
+    /// Window means of one plane. Rows are processed whole so the loops vectorise; each sum
+    /// runs over the window in row-major order (the same order in every path).
     @inline(__always)
     static func windowMeanPlane(_ g: PoolGeometry, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                                 _ scale: Double) {
-        var o = 0
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                var s = 0.0
-                for i in 0..<g.kernelHeight {
-                    let row = x + (oh * g.strideHeight + i) * g.width + ow * g.strideWidth
-                    for j in 0..<g.kernelWidth { s += row[j] }
+        let wo = g.outputWidth
+        if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 {
+            for oh in 0..<g.outputHeight {
+                let r0 = x + 2 * oh * g.width, r1 = r0 + g.width, yr = y + oh * wo
+                for ow in 0..<wo {
+                    yr[ow] = (r0[2 * ow] + r0[2 * ow + 1] + r1[2 * ow] + r1[2 * ow + 1]) * scale
                 }
-                y[o] = s * scale
-                o += 1
             }
+            return
+        }
+        let sw = g.strideWidth
+        for oh in 0..<g.outputHeight {
+            let yr = y + oh * wo
+            for ow in 0..<wo { yr[ow] = 0 }
+            for i in 0..<g.kernelHeight {
+                let row = x + (oh * g.strideHeight + i) * g.width
+                for j in 0..<g.kernelWidth {
+                    for ow in 0..<wo { yr[ow] += row[ow * sw + j] }
+                }
+            }
+            for ow in 0..<wo { yr[ow] *= scale }
         }
     }
 
+    /// Adds each window mean's share back over its window of one plane (the adjoint of
+    /// ``windowMeanPlane``).
     @inline(__always)
     static func windowSpreadPlane(_ g: PoolGeometry, _ y: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>,
                                   _ scale: Double) {
-        var o = 0
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                let v = y[o] * scale
-                for i in 0..<g.kernelHeight {
-                    let row = x + (oh * g.strideHeight + i) * g.width + ow * g.strideWidth
-                    for j in 0..<g.kernelWidth { row[j] += v }
+        let wo = g.outputWidth
+        if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 {
+            for oh in 0..<g.outputHeight {
+                let r0 = x + 2 * oh * g.width, r1 = r0 + g.width, yr = y + oh * wo
+                for ow in 0..<wo {
+                    let v = yr[ow] * scale
+                    r0[2 * ow] = v
+                    r0[2 * ow + 1] = v
+                    r1[2 * ow] = v
+                    r1[2 * ow + 1] = v
                 }
-                o += 1
+            }
+            return
+        }
+        let sw = g.strideWidth
+        for oh in 0..<g.outputHeight {
+            let yr = y + oh * wo
+            for i in 0..<g.kernelHeight {
+                let row = x + (oh * g.strideHeight + i) * g.width
+                for j in 0..<g.kernelWidth {
+                    for ow in 0..<wo { row[ow * sw + j] += yr[ow] * scale }
+                }
             }
         }
     }
