@@ -303,6 +303,19 @@ func directConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride: (Int, Int),
         for (a, r) in zip(fused, reference) { expectClose(a, r, rtol: 1e-11, atol: 1e-11) }
     }
 
+    @Test(arguments: [1, 7, 9, 12, 17]) func batchSummedProductsAtAnyBatchSize(_ batch: Int) {
+        // the batch is summed in fixed groups: sizes that do not divide evenly
+        let a = randomTensor([batch, 3, 4], seed: 131), b = randomTensor([batch, 4, 2], seed: 132)
+        expectClose(Tensor.matmulSummed(a, b), Tensor.matmul(a, b).sum(axis: 0), rtol: 1e-12, atol: 1e-12)
+        let x = randomTensor([batch, 2, 4, 4], seed: 133), w = randomTensor([3, 2, 3, 3], seed: 134)
+        let v = randomTensor([batch, 3, 4, 4], seed: 135)
+        let geo = ConvolutionGeometry(inputShape: x.shape, kernel: (3, 3), padding: .same)
+        let wg = w.requiringGrad()
+        let fused = grad(of: (Tensor.conv2d(x, wg, padding: .same) * v).sum(), wrt: wg)
+        let composed = grad(of: (Self.composed(x, wg, .zeros([3]), geo) * v).sum(), wrt: wg)
+        expectClose(fused, composed, rtol: 1e-12, atol: 1e-12)
+    }
+
     @Test func threadedConvolutionAndPoolingGiveTheSingleThreadedResults() {
         let x = randomTensor([16, 3, 16, 16], seed: 121), w = randomTensor([8, 3, 3, 3], seed: 122)
         let b = randomTensor([8], seed: 123), w2 = randomTensor([3, 8, 3, 3], seed: 124)

@@ -455,8 +455,8 @@ extension Tensor {
                         for i in 0..<(cout * k) { c[i] = 0 }
                         return
                     }
-                    let groups = Swift.min(g.batch, summedGroups)
-                    let size = (g.batch + groups - 1) / groups
+                    let size = (g.batch + summedGroups - 1) / summedGroups
+                    let groups = (g.batch + size - 1) / size  // each group non-empty
                     var partials = [Double](repeating: 0, count: groups > 1 ? groups * cout * k : 0)
                     partials.withUnsafeMutableBufferPointer { pp in
                         let (xs, gs) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(gp.baseAddress!))

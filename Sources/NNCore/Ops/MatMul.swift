@@ -103,8 +103,8 @@ extension Tensor {
                     }
                     // Fixed groups of entries, each summed in order into its own partial, then the
                     // partials added in order: the same result at any thread count.
-                    let groups = Swift.min(batch, summedGroups)
-                    let size = (batch + groups - 1) / groups
+                    let size = (batch + summedGroups - 1) / summedGroups
+                    let groups = (batch + size - 1) / size  // each group non-empty
                     var partials = [Double](repeating: 0, count: groups > 1 ? groups * m * n : 0)
                     partials.withUnsafeMutableBufferPointer { pp in
                         let (pa, pb) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!))
