@@ -31,10 +31,11 @@ let plain = DeepNetwork(weights, residual: false, activation: settings.activatio
 let residual = DeepNetwork(weights, residual: true, activation: settings.activation)
 let initialPlain = mse(plain, problem), initialResidual = mse(residual, problem)
 let (gradPlain, gradResidual) = (hiddenGradientNorms(plain, problem), hiddenGradientNorms(residual, problem))
-print("  at the start, |∂L/∂W| of hidden layer 1, \(settings.depth / 2), \(settings.depth) (full training set):")
+let probed = [0, (settings.depth - 1) / 2, settings.depth - 1]  // first, middle, last hidden layer
+print("  at the start, |∂L/∂W| of hidden layer \(probed.map { String($0 + 1) }.joined(separator: ", ")) (full training set):")
 for (name, g) in [("plain", gradPlain), ("residual", gradResidual)] {
     print("    " + name.padding(toLength: 9, withPad: " ", startingAt: 0)
-          + [g[0], g[settings.depth / 2 - 1], g[settings.depth - 1]].map { String(format: "%10.2e", $0) }.joined(separator: " "))
+          + probed.map { g[$0] }.map { String(format: "%10.2e", $0) }.joined(separator: " "))
 }
 print()
 let plainHistory = train(plain, problem, settings, order)
