@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import RealModule
 
 /// Zero padding of a convolution along each spatial axis.
 public enum Padding: Sendable, Equatable, Codable {
@@ -107,20 +108,18 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public var outputPositions: Int { outputHeight * outputWidth }
     /// The shape of `im2col`'s result: [N, C·kh·kw, Ho·Wo].
     public var columnShape: [Int] { [batch, patchSize, outputPositions] }
+    /// Whether any side is zero-padded.
+    var hasPadding: Bool { padTop > 0 || padBottom > 0 || padLeft > 0 || padRight > 0 }
+    /// Height of the zero-padded planes.
+    var paddedHeight: Int { height + padTop + padBottom }
+    /// Width of the zero-padded planes.
+    var paddedWidth: Int { width + padLeft + padRight }
+    /// Elements of one sample's zero-padded planes (0 without padding).
+    var paddedCount: Int { hasPadding ? channels * paddedHeight * paddedWidth : 0 }
     /// Whether im2col is a plain reshape (1×1 window, stride 1, no padding).
     var isPointwise: Bool {
         kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
             && padTop == 0 && padBottom == 0 && padLeft == 0 && padRight == 0
-    }
-
-    /// The output columns `lo..<hi` whose window column `j` falls inside the input (not in padding).
-    @inline(__always)
-    func validColumns(_ j: Int) -> (lo: Int, hi: Int) {
-        let first = padLeft - j  // ow·sw ≥ first
-        let lo = first <= 0 ? 0 : (first + strideWidth - 1) / strideWidth
-        let last = width - 1 + padLeft - j  // ow·sw ≤ last
-        let hi = last < 0 ? 0 : Swift.min(outputWidth, last / strideWidth + 1)
-        return (Swift.min(lo, outputWidth), Swift.max(hi, Swift.min(lo, outputWidth)))
     }
 }
 
@@ -158,7 +157,12 @@ extension Tensor {
         let out: [Double] = scalars.withUnsafeBufferPointer { xp in
             Kernels.fill(g.batch * g.patchSize * g.outputPositions) { cp in
                 SampleParallel.forEach(g.batch, workPerItem: g.patchSize * g.outputPositions) { samples in
-                    for n in samples { Tensor.im2colSample(g, xp.baseAddress!, cp.baseAddress! + n * g.patchSize * g.outputPositions, n) }
+                    Tensor.withScratch(g.paddedCount) { padded in
+                        for n in samples {
+                            Tensor.im2colSample(g, xp.baseAddress!, cp.baseAddress! + n * g.patchSize * g.outputPositions, n,
+                                                padded: padded)
+                        }
+                    }
                 }
             }
         }
@@ -180,7 +184,12 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { xp in
                 let xBase = UncheckedSendable(xp.baseAddress!)
                 SampleParallel.forEach(g.batch, workPerItem: g.patchSize * g.outputPositions) { samples in
-                    for n in samples { Tensor.col2imSample(g, cp.baseAddress! + n * g.patchSize * g.outputPositions, xBase.value, n) }
+                    Tensor.withScratch(g.paddedCount) { padded in
+                        for n in samples {
+                            Tensor.col2imSample(g, cp.baseAddress! + n * g.patchSize * g.outputPositions, xBase.value, n,
+                                                padded: padded)
+                        }
+                    }
                 }
             }
         }
@@ -190,34 +199,44 @@ extension Tensor {
     }
 
     /// im2col of sample `n`: reads x[n], writes its [C·kh·kw, Ho·Wo] patch matrix at `col`.
+    ///
+    /// With padding, x[n] is first copied into the zero-bordered planes at `padded` (room for
+    /// ``ConvolutionGeometry/paddedCount``), so every patch row is a plain copy of Wo elements
+    /// (strided by sw) without bounds tests.
     @inline(__always)
     static func im2colSample(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>,
-                             _ col: UnsafeMutablePointer<Double>, _ n: Int) {
-        let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth
+                             _ col: UnsafeMutablePointer<Double>, _ n: Int, padded: UnsafeMutablePointer<Double>?) {
+        let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth, sw = g.strideWidth
         let xs = x + n * g.channels * hw
+        let source: UnsafePointer<Double>, rowStride: Int, planeStride: Int
+        if g.hasPadding, let padded {
+            let pw = g.paddedWidth, ph = g.paddedHeight
+            padded.update(repeating: 0, count: g.paddedCount)
+            for c in 0..<g.channels {
+                for h in 0..<g.height {
+                    let src = xs + (c * g.height + h) * g.width
+                    let dst = padded + (c * ph + h + g.padTop) * pw + g.padLeft
+                    for t in 0..<g.width { dst[t] = src[t] }
+                }
+            }
+            (source, rowStride, planeStride) = (UnsafePointer(padded), pw, ph * pw)
+        } else {
+            precondition(!g.hasPadding, "im2col: padded input without a buffer")
+            (source, rowStride, planeStride) = (xs, g.width, hw)
+        }
         var row = col
         for c in 0..<g.channels {
-            let plane = xs + c * hw
+            let plane = source + c * planeStride
             for i in 0..<g.kernelHeight {
                 for j in 0..<g.kernelWidth {
-                    let (lo, hi) = g.validColumns(j)
                     for oh in 0..<g.outputHeight {
+                        let src = plane + (oh * g.strideHeight + i) * rowStride + j
                         let dst = row + oh * wo
-                        let ih = oh * g.strideHeight + i - g.padTop
-                        // plain loops: rows are short, a memcpy/memset call per row costs more
-                        if ih < 0 || ih >= g.height {
-                            for t in 0..<wo { dst[t] = 0 }
-                            continue
-                        }
-                        for t in 0..<lo { dst[t] = 0 }
-                        let src = plane + ih * g.width + j - g.padLeft  // read at t·sw for t in lo..<hi only
-                        if g.strideWidth == 1 {
-                            for t in lo..<hi { dst[t] = src[t] }
+                        if sw == 1 {
+                            for t in 0..<wo { dst[t] = src[t] }
                         } else {
-                            let s = g.strideWidth
-                            for t in lo..<hi { dst[t] = src[t * s] }
+                            for t in 0..<wo { dst[t] = src[t * sw] }
                         }
-                        for t in hi..<wo { dst[t] = 0 }
                     }
                     row += p
                 }
@@ -225,31 +244,46 @@ extension Tensor {
         }
     }
 
-    /// col2im of sample `n`: adds the patch matrix at `col` into x[n].
+    /// col2im of sample `n`: adds the patch matrix at `col` into x[n] (through the
+    /// zero-bordered planes at `padded` when there is padding; their border is dropped).
     @inline(__always)
     static func col2imSample(_ g: ConvolutionGeometry, _ col: UnsafePointer<Double>,
-                             _ x: UnsafeMutablePointer<Double>, _ n: Int) {
-        let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth
+                             _ x: UnsafeMutablePointer<Double>, _ n: Int, padded: UnsafeMutablePointer<Double>?) {
+        let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth, sw = g.strideWidth
         let xs = x + n * g.channels * hw
+        let target: UnsafeMutablePointer<Double>, rowStride: Int, planeStride: Int
+        if g.hasPadding, let padded {
+            padded.update(repeating: 0, count: g.paddedCount)
+            (target, rowStride, planeStride) = (padded, g.paddedWidth, g.paddedHeight * g.paddedWidth)
+        } else {
+            precondition(!g.hasPadding, "col2im: padded input without a buffer")
+            (target, rowStride, planeStride) = (xs, g.width, hw)
+        }
         var row = col
         for c in 0..<g.channels {
-            let plane = xs + c * hw
+            let plane = target + c * planeStride
             for i in 0..<g.kernelHeight {
                 for j in 0..<g.kernelWidth {
-                    let (lo, hi) = g.validColumns(j)
                     for oh in 0..<g.outputHeight {
-                        let ih = oh * g.strideHeight + i - g.padTop
-                        if ih < 0 || ih >= g.height { continue }
+                        let dst = plane + (oh * g.strideHeight + i) * rowStride + j
                         let src = row + oh * wo
-                        let dst = plane + ih * g.width + j - g.padLeft  // written at t·sw for t in lo..<hi only
-                        let s = g.strideWidth
-                        if s == 1 {
-                            for t in lo..<hi { dst[t] += src[t] }
+                        if sw == 1 {
+                            for t in 0..<wo { dst[t] += src[t] }
                         } else {
-                            for t in lo..<hi { dst[t * s] += src[t] }
+                            for t in 0..<wo { dst[t * sw] += src[t] }
                         }
                     }
                     row += p
+                }
+            }
+        }
+        if g.hasPadding, let padded {
+            let pw = g.paddedWidth, ph = g.paddedHeight
+            for c in 0..<g.channels {
+                for h in 0..<g.height {
+                    let src = padded + (c * ph + h + g.padTop) * pw + g.padLeft
+                    let dst = xs + (c * g.height + h) * g.width
+                    for t in 0..<g.width { dst[t] += src[t] }
                 }
             }
         }
@@ -285,7 +319,8 @@ extension Tensor {
                 for q in 0..<(n * c) {
                     var s = 0.0
                     let base = q * inner
-                    for k in base..<(base + inner) { s += xp[k] }
+                    // relaxed: lets the compiler split the sum into vector lanes (fixed order per build)
+                    for k in base..<(base + inner) { s = Relaxed.sum(s, xp[k]) }
                     o[q % c] += s
                 }
             }
@@ -373,7 +408,7 @@ extension Tensor {
                                         UncheckedSendable(yp.baseAddress!))
                     let bias = bias?.scalars
                     forEachBatchEntry(g.batch, m: cout, n: p, k: k) { samples in
-                        withPatchScratch(g) { scratch in
+                        withPatchScratch(g) { scratch, padded in
                             for n in samples {
                                 let y = ys.value + n * cout * p
                                 if let bias {
@@ -386,7 +421,7 @@ extension Tensor {
                                     if bias == nil { for t in 0..<(cout * p) { y[t] = 0 } }
                                     continue
                                 }
-                                let col = patches(g, xs.value, n, scratch)
+                                let col = patches(g, xs.value, n, scratch, padded: padded)
                                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(p), Int32(k),
                                             1.0, ws.value, Int32(k), col, Int32(p), bias == nil ? 0.0 : 1.0, y, Int32(p))
                             }
@@ -418,14 +453,14 @@ extension Tensor {
                         let (gs, ws, xs) = (UncheckedSendable(gp.baseAddress!), UncheckedSendable(wp.baseAddress!),
                                             UncheckedSendable(xp.baseAddress!))
                         forEachBatchEntry(g.batch, m: k, n: p, k: cout) { samples in
-                            withPatchScratch(g) { scratch in
+                            withPatchScratch(g) { scratch, padded in
                                 for n in samples {
                                     // pointwise: the patch matrix is x[n] itself
                                     let col = g.isPointwise ? xs.value + n * perSample : scratch
                                     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(p), Int32(cout),
                                                 1.0, ws.value, Int32(k), gs.value + n * cout * p, Int32(p),
                                                 0.0, col, Int32(p))
-                                    if !g.isPointwise { col2imSample(g, scratch, xs.value, n) }
+                                    if !g.isPointwise { col2imSample(g, scratch, xs.value, n, padded: padded) }
                                 }
                             }
                         }
@@ -462,10 +497,10 @@ extension Tensor {
                         let (xs, gs) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(gp.baseAddress!))
                         let target = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
                         forEachBatchEntry(groups, m: cout, n: k, k: p, entriesPerItem: size) { range in
-                            withPatchScratch(g) { scratch in
+                            withPatchScratch(g) { scratch, padded in
                                 for grp in range {
                                     for n in (grp * size)..<Swift.min(g.batch, (grp + 1) * size) {
-                                        let col = patches(g, xs.value, n, scratch)
+                                        let col = patches(g, xs.value, n, scratch, padded: padded)
                                         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(k), Int32(p),
                                                     1.0, gs.value + n * cout * p, Int32(p), col, Int32(p),
                                                     n == grp * size ? 0.0 : 1.0, target.value + grp * cout * k, Int32(k))
@@ -490,22 +525,31 @@ extension Tensor {
         }
     }
 
-    /// Runs `body` with a scratch buffer for one sample's patch matrix (none when im2col is a
-    /// plain reshape).
+    /// Runs `body` with room for one sample's patch matrix and its zero-padded planes (nil for
+    /// whatever the geometry does not need).
     @inline(__always)
-    static func withPatchScratch(_ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Double>) -> Void) {
-        let n = g.isPointwise ? 1 : g.patchSize * g.outputPositions
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(n, 1))
+    static func withPatchScratch(_ g: ConvolutionGeometry,
+                                 _ body: (_ patches: UnsafeMutablePointer<Double>, _ padded: UnsafeMutablePointer<Double>?) -> Void) {
+        let patches = g.isPointwise ? 0 : g.patchSize * g.outputPositions
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(patches + g.paddedCount, 1))
         defer { buffer.deallocate() }
-        body(buffer)
+        body(buffer, g.paddedCount > 0 ? buffer + patches : nil)
+    }
+
+    /// Runs `body` with an uninitialised buffer of `count` doubles (nil when `count` is 0).
+    @inline(__always)
+    static func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Double>?) -> Void) {
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
+        defer { buffer.deallocate() }
+        body(count > 0 ? buffer : nil)
     }
 
     /// Sample `n`'s patch matrix: x[n] itself when pointwise, else im2col written to `scratch`.
     @inline(__always)
     static func patches(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>, _ n: Int,
-                        _ scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+                        _ scratch: UnsafeMutablePointer<Double>, padded: UnsafeMutablePointer<Double>?) -> UnsafePointer<Double> {
         if g.isPointwise { return x + n * g.patchSize * g.outputPositions }
-        im2colSample(g, x, scratch, n)
+        im2colSample(g, x, scratch, n, padded: padded)
         return UnsafePointer(scratch)
     }
 }
