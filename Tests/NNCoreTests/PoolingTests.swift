@@ -102,3 +102,30 @@ import Testing
 
     @Test(arguments: derivativeCases) func derivatives(_ c: OpCase) { checkDerivatives(c) }
 }
+
+/// Bad shapes are programmer errors: the process traps (with a message naming the shapes).
+@Suite struct ConvolutionShapeTrapTests {
+    @Test func channelMismatchTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.conv2d(.zeros([1, 2, 5, 5]), .zeros([3, 4, 3, 3]))
+        }
+    }
+
+    @Test func kernelLargerThanInputTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.conv1d(.zeros([1, 1, 2]), .zeros([1, 1, 3]))
+        }
+    }
+
+    @Test func poolWindowLargerThanInputTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.zeros([1, 1, 3, 3]).maxPool2d(window: 4)
+        }
+    }
+
+    @Test func wrongRankTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.zeros([2, 8]).avgPool1d(window: 2)
+        }
+    }
+}
