@@ -16,7 +16,7 @@ let settings = Settings(depth: options.depth, epochs: options.epochs)
 
 var rng = RandomGenerator(seed: options.seed)
 let problem = Problem(using: &rng)
-print("resnet-depth: a \(settings.depth)-layer dense network, plain and with residual skips (seed \(options.seed))")
+print("resnet-depth: a dense network with \(settings.depth) hidden layers, plain and with residual skips (seed \(options.seed))")
 print("  task: \(problem.formula), \(problem.trainCount) training points (uniform on [−1, 1]^\(problem.dimension), seeded)")
 print("  network: dense \(problem.dimension)→\(settings.width), then \(settings.depth) hidden layers \(settings.width)→\(settings.width) \(settings.activationName), then dense \(settings.width)→1")
 print("    plain:    h ← f(W h + b)        residual: h ← h + f(W h + b)   (same initial weights)")
@@ -42,7 +42,7 @@ let plainHistory = train(plain, problem, settings, order)
 let residualHistory = train(residual, problem, settings, order)
 
 print(Table.header)
-print(Table.row(0, initialPlain, initialResidual))
+print(Table.row(0, initialPlain, initialResidual))  // before training, on the whole training set
 for e in 0..<settings.epochs { print(Table.row(e + 1, plainHistory[e], residualHistory[e])) }
 let variance = problem.targetVariance
 print()
