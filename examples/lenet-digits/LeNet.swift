@@ -8,7 +8,7 @@ import NNCore
 enum LeNet {
     /// Channels of the first and second convolution (LeNet-5: 6 and 16).
     /// Channels of the first and second convolution. LeNet-5 has 6 and 16; on this data set
-    /// they reach about 90–93 % (seeds 1–3, 40 epochs), 16 and 32 about 96 %, 32 and 64 97 %.
+    /// they reach 88–93 % (seeds 1–3, 40 epochs), 16 and 32 about 96 %, 32 and 64 97 %.
     static let channels = (32, 64)
     /// Width of the filters.
     static let kernel = 3
