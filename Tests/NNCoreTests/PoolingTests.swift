@@ -129,3 +129,34 @@ import Testing
         }
     }
 }
+
+/// Empty batches (and no input channels) pass through convolution, pooling and the batched
+/// products with the right shapes, forward and backward.
+@Suite struct EmptyConvolutionTests {
+    @Test func emptyBatch() {
+        let x = Tensor.zeros([0, 2, 6, 6]).requiringGrad(), w = randomTensor([3, 2, 3, 3], seed: 1).requiringGrad()
+        let b = randomTensor([3], seed: 2).requiringGrad()
+        let y = Tensor.conv2d(x, w, bias: b, padding: .same)
+        #expect(y.shape == [0, 3, 6, 6])
+        let pooled = y.maxPool2d(window: 2) + y.avgPool2d(window: 2)
+        #expect(pooled.shape == [0, 3, 3, 3])
+        let gs = grad(of: pooled.sum(), wrt: [x, w, b])
+        #expect(gs[0].shape == [0, 2, 6, 6] && gs[1].scalars == Tensor.zeros([3, 2, 3, 3]).scalars && gs[2].scalars == [0, 0, 0])
+        #expect(Tensor.conv1d(.zeros([0, 1, 5]), .zeros([2, 1, 3])).shape == [0, 2, 3])
+        let geo = ConvolutionGeometry(inputShape: [0, 2, 6, 6], kernel: (3, 3), padding: .same)
+        #expect(Tensor.zeros([0, 2, 6, 6]).im2col(geo).shape == [0, 18, 36])
+        #expect(Tensor.col2im(.zeros([0, 18, 36]), geo).shape == [0, 2, 6, 6])
+        #expect(Tensor.matmul(.zeros([0, 3, 4]), .zeros([0, 4, 2])).shape == [0, 3, 2])
+        #expect(Tensor.matmul(.zeros([3, 4]), .zeros([0, 4, 2])).shape == [0, 3, 2])
+        #expect(Tensor.matmul(.zeros([0, 3, 4]), .zeros([4, 2])).shape == [0, 3, 2])
+        let summed = Tensor.matmulSummed(.zeros([0, 3, 4]), .zeros([0, 4, 2]))
+        #expect(summed.shape == [3, 2] && summed.scalars.allSatisfy { $0 == 0 })
+    }
+
+    @Test func noInputChannelsGivesTheBias() {
+        let b = Tensor([1.0, -2])
+        let y = Tensor.conv2d(.zeros([2, 0, 4, 4]), .zeros([2, 0, 3, 3]), bias: b, padding: .same)
+        #expect(y.shape == [2, 2, 4, 4])
+        expectClose(y, b.broadcastChannels(to: [2, 2, 16]).reshaped([2, 2, 4, 4]))
+    }
+}

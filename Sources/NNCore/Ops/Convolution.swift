@@ -153,7 +153,7 @@ extension Tensor {
         precondition(shape == geometry.inputShape,
                      "im2col: input shape \(shape) does not match the geometry's \(geometry.inputShape)")
         let g = geometry
-        if g.isPointwise { return reshaped(g.columnShape) }
+        if g.isPointwise || g.columnShape.contains(0) { return reshaped(g.columnShape) }
         let out: [Double] = scalars.withUnsafeBufferPointer { xp in
             Kernels.fill(g.batch * g.patchSize * g.outputPositions) { cp in
                 SampleParallel.forEach(g.batch, workPerItem: g.patchSize * g.outputPositions) { samples in
@@ -177,7 +177,7 @@ extension Tensor {
         precondition(columns.shape == geometry.columnShape,
                      "col2im: columns of shape \(columns.shape) do not match the geometry's \(geometry.columnShape)")
         let g = geometry
-        if g.isPointwise { return columns.reshaped(g.inputShape) }
+        if g.isPointwise || g.columnShape.contains(0) { return columns.reshaped(g.inputShape) }
         let perSample = g.channels * g.height * g.width
         var out = [Double](repeating: 0, count: g.batch * perSample)
         columns.scalars.withUnsafeBufferPointer { cp in
@@ -400,10 +400,20 @@ extension Tensor {
         if let b = bias {
             precondition(b.shape == [cout], "convolution: bias \(b.shape) does not fit \(cout) output channels")
         }
+        let inputs = [x, w2] + (bias.map { [$0] } ?? [])
+        let backward: BackwardFunction = { _, grad, need in
+            [need[0] ? convInputGrad(grad, w2, g) : nil,
+             need[1] ? convWeightGrad(x, grad, g) : nil,
+             need.count > 2 && need[2] ? grad.channelSums() : nil]
+        }
+        if k == 0 || g.batch * cout * p == 0 {  // no input channels (or nothing to compute): the bias alone
+            let out = bias.map { $0.broadcastChannels(to: [g.batch, cout, p]).scalars }
+                ?? [Double](repeating: 0, count: g.batch * cout * p)
+            return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs, backward: backward)
+        }
         let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
             w2.scalars.withUnsafeBufferPointer { wp in
                 Kernels.fill(g.batch * cout * p) { yp in
-                    guard cout > 0 && p > 0 else { return }
                     let (xs, ws, ys) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(wp.baseAddress!),
                                         UncheckedSendable(yp.baseAddress!))
                     let bias = bias?.scalars
@@ -417,10 +427,6 @@ extension Tensor {
                                         for t in 0..<p { row[t] = b }
                                     }
                                 }
-                                if k == 0 {
-                                    if bias == nil { for t in 0..<(cout * p) { y[t] = 0 } }
-                                    continue
-                                }
                                 let col = patches(g, xs.value, n, scratch, padded: padded)
                                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(p), Int32(k),
                                             1.0, ws.value, Int32(k), col, Int32(p), bias == nil ? 0.0 : 1.0, y, Int32(p))
@@ -430,12 +436,7 @@ extension Tensor {
                 }
             }
         }
-        let inputs = [x, w2] + (bias.map { [$0] } ?? [])
-        return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs) { _, grad, need in
-            [need[0] ? convInputGrad(grad, w2, g) : nil,
-             need[1] ? convWeightGrad(x, grad, g) : nil,
-             need.count > 2 && need[2] ? grad.channelSums() : nil]
-        }
+        return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs, backward: backward)
     }
 
     /// col2im(Wᵀ·g_n) per sample: g [N, C_out, Ho·Wo], W [C_out, C·kh·kw]; result [N, C, H, W]
@@ -446,7 +447,7 @@ extension Tensor {
                      "convInputGrad: gradient \(grad.shape) and weight \(w2.shape) do not fit \(g.columnShape)")
         let perSample = g.channels * g.height * g.width
         var out = [Double](repeating: 0, count: g.batch * perSample)
-        if cout > 0 && k > 0 && p > 0 {
+        if g.batch > 0 && cout > 0 && k > 0 && p > 0 {
             grad.scalars.withUnsafeBufferPointer { gp in
                 w2.scalars.withUnsafeBufferPointer { wp in
                     out.withUnsafeMutableBufferPointer { xp in

@@ -23,7 +23,7 @@ extension Tensor {
         let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
             b.scalars.withUnsafeBufferPointer { bp in
                 Kernels.fill(batch * m * n) { c in
-                    guard m > 0 && n > 0 else { return }
+                    guard batch > 0 && m > 0 && n > 0 else { return }
                     if k == 0 {
                         for i in 0..<(batch * m * n) { c[i] = 0 }
                         return

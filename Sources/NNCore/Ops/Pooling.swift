@@ -81,6 +81,7 @@ extension Tensor {
     /// Gathers the first maximum of each window (recorded as a gather by flat index).
     func maxPool(_ g: PoolGeometry, outputShape: [Int]) -> Tensor {
         var index = [Int](repeating: 0, count: g.planes * g.outputPlane)
+        guard g.planes > 0 else { return Tensor.gatherFlat(self, index, outputShape: outputShape) }
         scalars.withUnsafeBufferPointer { xp in
             index.withUnsafeMutableBufferPointer { ip in
                 let x = UncheckedSendable(xp.baseAddress!), idx = UncheckedSendable(ip.baseAddress!)
@@ -149,6 +150,7 @@ extension Tensor {
         let scale = 1 / Double(g.kernelHeight * g.kernelWidth)
         let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
             Kernels.fill(g.planes * g.outputPlane) { o in
+                guard g.planes > 0 else { return }
                 let src = UncheckedSendable(xp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
                 SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
                     for q in planes {
@@ -170,6 +172,7 @@ extension Tensor {
         var out = [Double](repeating: 0, count: g.planes * g.inputPlane)
         y.scalars.withUnsafeBufferPointer { yp in
             out.withUnsafeMutableBufferPointer { o in
+                guard g.planes > 0 else { return }
                 let src = UncheckedSendable(yp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
                 SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
                     for q in planes {
