@@ -1,6 +1,7 @@
 import CBLAS
 import Dispatch
 import RealModule
+import Synchronization
 
 /// Zero padding of a convolution along each spatial axis.
 public enum Padding: Sendable, Equatable, Codable {
@@ -125,8 +126,11 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 
 /// Work split over samples for the convolution and pooling kernels.
 enum SampleParallel {
-    /// Calls `body` on disjoint ranges of 0..<count (concurrently when `Parallel.threads` > 1 and
-    /// the total work is large); each sample's result does not depend on the split.
+    /// Calls `body` on disjoint ranges covering 0..<count, concurrently on `Parallel.threads`
+    /// workers when the total work is large; each sample's result does not depend on the split.
+    ///
+    /// The range is cut into up to four chunks per worker, which the workers take in turn: on a
+    /// machine shared with other jobs a worker that falls behind does not hold up the rest.
     @inline(__always)
     static func forEach(_ count: Int, workPerItem: Int, _ body: (Range<Int>) -> Void) {
         let t = Swift.min(Parallel.threads, count)
@@ -134,12 +138,16 @@ enum SampleParallel {
             body(0..<count)
             return
         }
-        let chunk = (count + t - 1) / t
+        let chunks = Swift.min(count, 4 * t)
+        let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { b in
             let box = UncheckedSendable(b)  // each chunk writes its own samples only
-            DispatchQueue.concurrentPerform(iterations: t) { k in
-                let lo = k * chunk, hi = Swift.min(count, lo + chunk)
-                if lo < hi { box.value(lo..<hi) }
+            DispatchQueue.concurrentPerform(iterations: t) { _ in
+                while true {
+                    let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if k >= chunks { break }
+                    box.value((k * count / chunks)..<((k + 1) * count / chunks))
+                }
             }
         }
     }
