@@ -40,9 +40,14 @@ demo: release
 bench: release
 	$(SWIFT) run -c release --skip-build symmd-bench --json BENCHMARKS.json
 
+## examples: every network example in turn (several minutes)
 examples: release
 	$(SWIFT) run -c release --skip-build two-layer
 	$(SWIFT) run -c release --skip-build dying-relu
+	$(SWIFT) run -c release --skip-build lenet-digits
+	$(SWIFT) run -c release --skip-build resnet-depth
+	$(SWIFT) run -c release --skip-build sequence-memory
+	$(SWIFT) run -c release --skip-build seq2seq
 
 clean:
 	rm -rf .build out
