@@ -142,6 +142,32 @@ public struct Box: Sendable, Equatable, Codable {
         vectors[1] == 0 && vectors[2] == 0 && vectors[5] == 0 && vectors[0] > 0 && vectors[4] > 0 && vectors[8] > 0
     }
 
+    /// The same cell rotated into LAMMPS's restricted triclinic orientation (a along x, b in the
+    /// xy plane, c with positive z), and the rotation R (row-major 3×3) that takes a Cartesian
+    /// vector x to x·R in the new frame (apply it to positions relative to the origin, velocities
+    /// and forces). The new box has origin 0 and the same periodicity.
+    ///
+    /// - Throws: `AtomisticsError.invalidParameter` for a left-handed cell (det H < 0), which no
+    ///   rotation makes restricted.
+    public func lammpsRestricted() throws -> (box: Box, rotation: [Double]) {
+        let h = vectors
+        let a = (h[0], h[1], h[2]), b = (h[3], h[4], h[5]), c = (h[6], h[7], h[8])
+        func dot(_ u: (Double, Double, Double), _ v: (Double, Double, Double)) -> Double { u.0 * v.0 + u.1 * v.1 + u.2 * v.2 }
+        let ab = Box.cross(a.0, a.1, a.2, b.0, b.1, b.2)
+        guard dot(ab, c) > 0 else {
+            throw AtomisticsError.invalidParameter(name: "box vectors", expected: "a right-handed cell (a×b·c > 0) for LAMMPS",
+                                                   found: "a×b·c = \(dot(ab, c))")
+        }
+        let la = dot(a, a).squareRoot(), lab = dot(ab, ab).squareRoot()
+        let e1 = (a.0 / la, a.1 / la, a.2 / la)
+        let e3 = (ab.0 / lab, ab.1 / lab, ab.2 / lab)
+        let e2 = Box.cross(e3.0, e3.1, e3.2, e1.0, e1.1, e1.2)
+        // x' = (x·e1, x·e2, x·e3): R has e1, e2, e3 as columns.
+        let r = [e1.0, e2.0, e3.0, e1.1, e2.1, e3.1, e1.2, e2.2, e3.2]
+        let v = [la, 0, 0, dot(b, e1), dot(b, e2), 0, dot(c, e1), dot(c, e2), dot(c, e3)]
+        return (try Box(vectors: v, periodic: periodic), r)
+    }
+
     /// The periodic translation n_a·a + n_b·b + n_c·c (length units), always summed in this order
     /// so every caller gets the same bits.
     @inlinable

@@ -24,6 +24,7 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
     public var symbol: String { Element.symbols[atomicNumber - 1] }
     /// The standard atomic weight (amu = g/mol).
     public var mass: Double { Element.masses[atomicNumber - 1] }
+    /// The symbol.
     public var description: String { symbol }
 
     /// Symbols of elements 1...118, in order.
@@ -56,4 +57,35 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
         268.126, 271.134, 270.133, 269.1338, 278.156, 281.165, 281.166, 285.177,
         286.182, 289.190, 289.194, 293.204, 293.208, 294.214,
     ]
+}
+
+extension System {
+    /// A system from per-atom element symbols (e.g. an extxyz file): types numbered in order of
+    /// first appearance, each type's mass the element's standard atomic weight (amu) and its name
+    /// the symbol. Positions flat 3N (Å), velocities flat 3N (Å/ps; empty means zero).
+    ///
+    /// - Throws: `AtomisticsError.invalidParameter` naming the first unknown symbol, or what
+    ///   `System.init` throws.
+    public init(positions: [Double], symbols: [String], box: Box, units: UnitStyle = .metal,
+                velocities: [Double] = []) throws {
+        var names = [String](), masses = [Double](), index = [String: Int]()
+        var types = [Int]()
+        types.reserveCapacity(symbols.count)
+        for (i, symbol) in symbols.enumerated() {
+            if let t = index[symbol] {
+                types.append(t)
+                continue
+            }
+            guard let element = Element(symbol: symbol) else {
+                throw AtomisticsError.invalidParameter(name: "element symbol of atom \(i + 1)",
+                                                       expected: "a chemical symbol such as Cu", found: "\"\(symbol)\"")
+            }
+            index[symbol] = names.count
+            types.append(names.count)
+            names.append(symbol)
+            masses.append(element.mass)
+        }
+        try self.init(positions: positions, types: types, masses: masses, typeNames: names, box: box,
+                      units: units, velocities: velocities)
+    }
 }

@@ -17,9 +17,13 @@ public enum AtomisticsError: Error, Equatable, CustomStringConvertible, Sendable
     case invalidParameter(name: String, expected: String, found: String)
     /// A potential needs a full neighbor list and was given a half list.
     case needsFullNeighborList(potential: String)
+    /// A force evaluation gave a NaN or infinite energy or force: the run became unstable
+    /// (`atom` is the first atom with a bad force, nil when only the energy is bad).
+    case unstable(step: Int, atom: Int?)
     /// The neighbor list was built for a shorter cutoff, or for other atoms, than asked for.
     case neighborListMismatch(expected: String, found: String)
 
+    /// One line: what was expected and what was found.
     public var description: String {
         switch self {
         case let .countMismatch(what, expected, found):
@@ -38,6 +42,9 @@ public enum AtomisticsError: Error, Equatable, CustomStringConvertible, Sendable
             "\(name): expected \(expected), found \(found)"
         case let .needsFullNeighborList(potential):
             "\(potential) needs a full neighbor list, found a half list"
+        case let .unstable(step, atom):
+            "step \(step): " + (atom.map { "the force on atom \($0 + 1) (0-based \($0))" } ?? "the potential energy")
+                + " became NaN or infinite: expected finite values (the run is unstable; try a smaller timestep or check for overlapping atoms)"
         case let .neighborListMismatch(expected, found):
             "neighbor list: expected \(expected), found \(found)"
         }

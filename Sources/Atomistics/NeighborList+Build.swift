@@ -17,36 +17,51 @@ extension NeighborList {
         for (k, x) in system.positions.enumerated() where !x.isFinite {
             throw AtomisticsError.nonFinite(what: "positions", index: k)
         }
-        let grid = BinGrid(box: box, positions: system.positions, count: n, listCutoff: listCutoff)
+        let grid = BinGrid(box: box, positions: system.positions, count: n, listCutoff: listCutoff, half: kind == .half)
 
         let blocks = AtomisticsParallel.blockCount(n)
-        var parts = [BuildPart](repeating: BuildPart(), count: blocks)
         let half = kind == .half
         let rc2 = listCutoff * listCutoff
         let min2 = minimumDistance * minimumDistance
-        parts.withUnsafeMutableBufferPointer { partsBuffer in
-            let out = AtomisticsUncheckedSendable(partsBuffer)
-            AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
-                out.value[k] = grid.search(range, box: box, half: half, rc2: rc2, min2: min2)
-            }
-        }
-        if let bad = parts.lazy.compactMap(\.overlap).first {
-            throw AtomisticsError.overlappingAtoms(i: bad.i, j: bad.j, distance: bad.r, minimum: minimumDistance)
-        }
-        // Concatenate the blocks in order.
         if blocks == 1 {
-            neighbors = parts[0].neighbors
-            shifts = parts[0].shifts
-            var off = [Int](repeating: 0, count: n + 1)
-            for i in 0..<n { off[i + 1] = off[i] + parts[0].counts[i] }
+            // One block builds straight into the list's arrays, reusing their memory.
+            var part = BuildPart(counts: [], neighbors: neighbors, shifts: shifts)
+            neighbors = []
+            shifts = []
+            grid.search(0..<n, box: box, half: half, rc2: rc2, min2: min2, into: &part)
+            if let bad = part.overlap {
+                throw AtomisticsError.overlappingAtoms(i: bad.i, j: bad.j, distance: bad.r, minimum: minimumDistance)
+            }
+            var off = offsets
+            off.removeAll(keepingCapacity: true)
+            off.append(0)
+            var total = 0
+            for c in part.counts { total += c; off.append(total) }
             offsets = off
+            neighbors = part.neighbors
+            shifts = part.shifts
         } else {
-            var off = [Int](repeating: 0, count: n + 1)
-            var i = 0
-            for p in parts { for c in p.counts { off[i + 1] = off[i] + c; i += 1 } }
-            var nb = [Int32](); nb.reserveCapacity(off[n])
-            var sh = [Double](); sh.reserveCapacity(3 * off[n])
-            for p in parts { nb.append(contentsOf: p.neighbors); sh.append(contentsOf: p.shifts) }
+            var parts = [BuildPart](repeating: BuildPart(), count: blocks)
+            parts.withUnsafeMutableBufferPointer { partsBuffer in
+                let out = AtomisticsUncheckedSendable(partsBuffer)
+                AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
+                    grid.search(range, box: box, half: half, rc2: rc2, min2: min2, into: &out.value[k])
+                }
+            }
+            if let bad = parts.lazy.compactMap(\.overlap).first {
+                throw AtomisticsError.overlappingAtoms(i: bad.i, j: bad.j, distance: bad.r, minimum: minimumDistance)
+            }
+            // Concatenate the blocks in order.
+            var off = offsets, nb = neighbors, sh = shifts
+            neighbors = []; shifts = []
+            off.removeAll(keepingCapacity: true); nb.removeAll(keepingCapacity: true); sh.removeAll(keepingCapacity: true)
+            off.append(0)
+            var total = 0
+            for p in parts {
+                for c in p.counts { total += c; off.append(total) }
+                nb.append(contentsOf: p.neighbors)
+                sh.append(contentsOf: p.shifts)
+            }
             offsets = off
             neighbors = nb
             shifts = sh
@@ -66,16 +81,24 @@ struct BuildPart {
     var overlap: (i: Int, j: Int, r: Double)? = nil
 }
 
-/// Atoms sorted into bins laid in fractional coordinates.
+/// Atoms sorted into bins laid in fractional coordinates, and the stencil of bin offsets to search.
+///
+/// Bins are at least half the list cutoff wide between faces (LAMMPS's default bin size), so the
+/// stencil reaches two or more bins either side; offsets whose bins cannot hold a pair within the
+/// cutoff are dropped. For a half list only offsets d > 0 (lexicographically), and d = 0 with
+/// j > i, are searched: a pair seen from i at offset d is seen from j at −d, so each pair is
+/// found once.
 struct BinGrid: @unchecked Sendable {
     /// Bins along a, b, c.
     var nbins: (Int, Int, Int)
-    /// How many bins either side the stencil reaches along a, b, c.
-    var reach: (Int, Int, Int)
     var periodic: (Bool, Bool, Bool)
+    /// Stencil offsets (d_a, d_b, d_c), 3 per offset.
+    var stencil: [Int]
     /// Atom indices sorted by bin (by atom index within a bin), and each bin's start.
     var binStart: [Int]
     var binAtoms: [Int32]
+    /// Wrapped Cartesian positions in bin order (3 per slot of `binAtoms`), for streaming reads.
+    var binPositions: [Double]
     /// Each atom's bin coordinates, 3 per atom.
     var atomBin: [Int32]
     /// Each atom's lattice image: x = wrapped + image·H, 3 per atom.
@@ -83,7 +106,7 @@ struct BinGrid: @unchecked Sendable {
     /// Wrapped Cartesian positions, 3 per atom.
     var wrapped: [Double]
 
-    init(box: Box, positions: [Double], count n: Int, listCutoff rc: Double) {
+    init(box: Box, positions: [Double], count n: Int, listCutoff rc: Double, half: Bool) {
         let m = box.inverse, o = box.origin
         let per = box.periodic
         periodic = (per[0], per[1], per[2])
@@ -93,96 +116,118 @@ struct BinGrid: @unchecked Sendable {
         var lo = [Double.infinity, .infinity, .infinity], hi = [-Double.infinity, -.infinity, -.infinity]
         for i in 0..<n {
             let dx = positions[3 * i] - o[0], dy = positions[3 * i + 1] - o[1], dz = positions[3 * i + 2] - o[2]
-            var s = [dx * m[0] + dy * m[3] + dz * m[6], dx * m[1] + dy * m[4] + dz * m[7], dx * m[2] + dy * m[5] + dz * m[8]]
-            var f = [0, 0, 0]
-            for k in 0..<3 {
+            var s = (dx * m[0] + dy * m[3] + dz * m[6], dx * m[1] + dy * m[4] + dz * m[7], dx * m[2] + dy * m[5] + dz * m[8])
+            var f = (0, 0, 0)
+            func reduce(_ k: Int, _ s: inout Double, _ f: inout Int) {
                 if per[k] {
-                    let fl = s[k].rounded(.down)
-                    f[k] = Int(fl)
-                    s[k] -= fl
-                    if s[k] >= 1 { s[k] = 0; f[k] += 1 }
-                    if s[k] < 0 { s[k] = 0 }
+                    let fl = s.rounded(.down)
+                    f = Int(fl)
+                    s -= fl
+                    if s >= 1 { s = 0; f += 1 }
+                    if s < 0 { s = 0 }
                 } else {
-                    lo[k] = Swift.min(lo[k], s[k]); hi[k] = Swift.max(hi[k], s[k])
+                    lo[k] = Swift.min(lo[k], s); hi[k] = Swift.max(hi[k], s)
                 }
-                frac[3 * i + k] = s[k]
-                img[3 * i + k] = Int32(f[k])
             }
-            if f != [0, 0, 0] {
-                let t = box.latticeShift(f[0], f[1], f[2])
+            reduce(0, &s.0, &f.0); reduce(1, &s.1, &f.1); reduce(2, &s.2, &f.2)
+            frac[3 * i] = s.0; frac[3 * i + 1] = s.1; frac[3 * i + 2] = s.2
+            img[3 * i] = Int32(f.0); img[3 * i + 1] = Int32(f.1); img[3 * i + 2] = Int32(f.2)
+            if f != (0, 0, 0) {
+                let t = box.latticeShift(f.0, f.1, f.2)
                 wr[3 * i] -= t.0; wr[3 * i + 1] -= t.1; wr[3 * i + 2] -= t.2
             }
         }
-        // Bin counts: bins at least rc (slightly more, against rounding) wide between faces.
+        // Widths between faces of the binned region: the box along periodic directions, the
+        // atoms' extent along the others.
         let w = box.perpendicularWidths
-        var nb = [1, 1, 1], rch = [1, 1, 1]
-        var span = [1.0, 1.0, 1.0]
+        var width = [0.0, 0.0, 0.0], span = [1.0, 1.0, 1.0], start = [0.0, 0.0, 0.0]
         for k in 0..<3 {
             if per[k] {
-                nb[k] = Swift.max(1, Int((w[k] / (rc * (1 + 1e-10))).rounded(.down)))
-            } else if n > 0 {
+                width[k] = w[k]
+            } else if n > 0, hi[k] > lo[k] {
                 span[k] = hi[k] - lo[k]
-                nb[k] = Swift.max(1, Int((span[k] * w[k] / (rc * (1 + 1e-10))).rounded(.down)))
-                if !(span[k] > 0) { span[k] = 1; nb[k] = 1 }
+                start[k] = lo[k]
+                width[k] = span[k] * w[k]
+            } else if n > 0 {
+                start[k] = lo[k]
             }
         }
+        var nb = (0..<3).map { Swift.max(1, Int((width[$0] / (0.5 * rc * (1 + 1e-10))).rounded(.down))) }
         // Never more bins than about 4 per atom (a sparse or elongated system).
         let limit = Swift.max(27, 4 * n)
         while nb[0] * nb[1] * nb[2] > limit {
             let k = nb.indices.max { nb[$0] < nb[$1] }!
             nb[k] = Swift.max(1, nb[k] / 2)
         }
-        for k in 0..<3 {
-            if per[k] {
-                // Bins needed either side: every image whose fractional offset can be within rc.
-                rch[k] = Swift.max(1, Int((rc * Double(nb[k]) / w[k] * (1 + 1e-10)).rounded(.up)))
-            } else {
-                rch[k] = 1
+        // Bins needed either side: every offset whose fractional separation can be within rc.
+        let reach = (0..<3).map { k -> Int in
+            guard width[k] > 0 else { return 0 }
+            let r = Swift.max(1, Int((rc * Double(nb[k]) / width[k] * (1 + 1e-10)).rounded(.up)))
+            // Along an open direction no offset beyond the grid can hold an atom.
+            return per[k] ? r : Swift.min(r, nb[k] - 1)
+        }
+        // The stencil, without offsets whose bins are surely farther apart than rc: a lower
+        // bound of the distance is the gap between bin faces along each direction (combined as
+        // a Euclidean sum in an orthorhombic box, the largest one otherwise).
+        let binWidth = (0..<3).map { width[$0] / Double(nb[$0]) }
+        var st = [Int]()
+        for d0 in -reach[0]...reach[0] {
+            for d1 in -reach[1]...reach[1] {
+                for d2 in -reach[2]...reach[2] {
+                    if half && (d0 < 0 || (d0 == 0 && (d1 < 0 || (d1 == 0 && d2 < 0)))) { continue }
+                    let gaps = [d0, d1, d2].enumerated().map { Double(Swift.max(0, abs($0.element) - 1)) * binWidth[$0.offset] }
+                    let bound = box.isOrthorhombic ? (gaps[0] * gaps[0] + gaps[1] * gaps[1] + gaps[2] * gaps[2]).squareRoot() : gaps.max()!
+                    if bound > rc * (1 + 1e-9) { continue }
+                    st += [d0, d1, d2]
+                }
             }
         }
+        stencil = st
         nbins = (nb[0], nb[1], nb[2])
-        reach = (rch[0], rch[1], rch[2])
         var ab = [Int32](repeating: 0, count: 3 * n)
         var counts = [Int](repeating: 0, count: nb[0] * nb[1] * nb[2] + 1)
         for i in 0..<n {
-            var b = [0, 0, 0]
             for k in 0..<3 {
-                let s = per[k] ? frac[3 * i + k] : (frac[3 * i + k] - (lo[k].isFinite ? lo[k] : 0)) / span[k]
-                b[k] = Swift.min(nb[k] - 1, Swift.max(0, Int(s * Double(nb[k]))))
-                ab[3 * i + k] = Int32(b[k])
+                let s = per[k] ? frac[3 * i + k] : (frac[3 * i + k] - start[k]) / span[k]
+                ab[3 * i + k] = Int32(Swift.min(nb[k] - 1, Swift.max(0, Int(s * Double(nb[k])))))
             }
-            counts[(b[0] * nb[1] + b[1]) * nb[2] + b[2] + 1] += 1
+            counts[(Int(ab[3 * i]) * nb[1] + Int(ab[3 * i + 1])) * nb[2] + Int(ab[3 * i + 2]) + 1] += 1
         }
         for c in 1..<counts.count { counts[c] += counts[c - 1] }
         var fill = counts
         var atoms = [Int32](repeating: 0, count: n)
+        var bx = [Double](repeating: 0, count: 3 * n)
         for i in 0..<n {
             let c = (Int(ab[3 * i]) * nb[1] + Int(ab[3 * i + 1])) * nb[2] + Int(ab[3 * i + 2])
-            atoms[fill[c]] = Int32(i)
+            let q = fill[c]
+            atoms[q] = Int32(i)
+            bx[3 * q] = wr[3 * i]; bx[3 * q + 1] = wr[3 * i + 1]; bx[3 * q + 2] = wr[3 * i + 2]
             fill[c] += 1
         }
         binStart = counts
         binAtoms = atoms
+        binPositions = bx
         atomBin = ab
         image = img
         wrapped = wr
     }
 
-    /// Finds the entries of atoms in `range`.
-    func search(_ range: Range<Int>, box: Box, half: Bool, rc2: Double, min2: Double) -> BuildPart {
-        var part = BuildPart()
-        part.counts = [Int](repeating: 0, count: range.count)
-        let estimate = range.count * 64
-        part.neighbors.reserveCapacity(estimate)
-        part.shifts.reserveCapacity(3 * estimate)
+    /// Appends the entries of atoms in `range` to `part` (whose arrays may keep capacity from an
+    /// earlier build).
+    func search(_ range: Range<Int>, box: Box, half: Bool, rc2: Double, min2: Double, into part: inout BuildPart) {
+        part.counts.removeAll(keepingCapacity: true)
+        part.counts.reserveCapacity(range.count)
+        part.neighbors.removeAll(keepingCapacity: true)
+        part.shifts.removeAll(keepingCapacity: true)
+        part.overlap = nil
         let (n0, n1, n2) = nbins
-        let (m0, m1, m2) = reach
         let (p0, p1, p2) = periodic
-        // The stencil: bin offsets and their lattice images' Cartesian translations are computed
-        // per atom bin below; image translations for (i0, i1, i2) come from the box.
         let h = box.vectors
+        let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7], h8 = h[8]
+        stencil.withUnsafeBufferPointer { st in
         binStart.withUnsafeBufferPointer { start in
         binAtoms.withUnsafeBufferPointer { atoms in
+        binPositions.withUnsafeBufferPointer { bx in
         atomBin.withUnsafeBufferPointer { ab in
         image.withUnsafeBufferPointer { img in
         wrapped.withUnsafeBufferPointer { x in
@@ -191,53 +236,47 @@ struct BinGrid: @unchecked Sendable {
                 let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
                 let fi0 = Int(img[3 * i]), fi1 = Int(img[3 * i + 1]), fi2 = Int(img[3 * i + 2])
                 var found = 0
-                for d0 in -m0...m0 {
+                var s = 0
+                while s < st.count {
+                    let d0 = st[s], d1 = st[s + 1], d2 = st[s + 2]
+                    s += 3
                     var c0 = b0 + d0, i0 = 0
                     if p0 { i0 = Self.floorDiv(c0, n0); c0 -= i0 * n0 } else if c0 < 0 || c0 >= n0 { continue }
-                    for d1 in -m1...m1 {
-                        var c1 = b1 + d1, i1 = 0
-                        if p1 { i1 = Self.floorDiv(c1, n1); c1 -= i1 * n1 } else if c1 < 0 || c1 >= n1 { continue }
-                        for d2 in -m2...m2 {
-                            var c2 = b2 + d2, i2 = 0
-                            if p2 { i2 = Self.floorDiv(c2, n2); c2 -= i2 * n2 } else if c2 < 0 || c2 >= n2 { continue }
-                            let a0 = Double(i0), a1 = Double(i1), a2 = Double(i2)
-                            let sx = a0 * h[0] + a1 * h[3] + a2 * h[6]
-                            let sy = a0 * h[1] + a1 * h[4] + a2 * h[7]
-                            let sz = a0 * h[2] + a1 * h[5] + a2 * h[8]
-                            let selfImage = i0 == 0 && i1 == 0 && i2 == 0
-                            let positiveImage = i0 > 0 || (i0 == 0 && (i1 > 0 || (i1 == 0 && i2 > 0)))
-                            let c = (c0 * n1 + c1) * n2 + c2
-                            for q in start[c]..<start[c + 1] {
-                                let j = Int(atoms[q])
-                                if j == i {
-                                    if selfImage || (half && !positiveImage) { continue }
-                                } else if half && j < i {
-                                    continue
-                                }
-                                let dx = x[3 * j] + sx - xi, dy = x[3 * j + 1] + sy - yi, dz = x[3 * j + 2] + sz - zi
-                                let r2 = dx * dx + dy * dy + dz * dz
-                                if r2 < rc2 {
-                                    if r2 < min2 && part.overlap == nil {
-                                        part.overlap = (Swift.min(i, j), Swift.max(i, j), r2.squareRoot())
-                                    }
-                                    // Shift for unwrapped positions: (image + f_i − f_j)·H.
-                                    let t = box.latticeShift(i0 + fi0 - Int(img[3 * j]),
-                                                             i1 + fi1 - Int(img[3 * j + 1]),
-                                                             i2 + fi2 - Int(img[3 * j + 2]))
-                                    part.neighbors.append(Int32(j))
-                                    part.shifts.append(t.0)
-                                    part.shifts.append(t.1)
-                                    part.shifts.append(t.2)
-                                    found += 1
-                                }
-                            }
+                    var c1 = b1 + d1, i1 = 0
+                    if p1 { i1 = Self.floorDiv(c1, n1); c1 -= i1 * n1 } else if c1 < 0 || c1 >= n1 { continue }
+                    var c2 = b2 + d2, i2 = 0
+                    if p2 { i2 = Self.floorDiv(c2, n2); c2 -= i2 * n2 } else if c2 < 0 || c2 >= n2 { continue }
+                    let a0 = Double(i0), a1 = Double(i1), a2 = Double(i2)
+                    let sx = a0 * h0 + a1 * h3 + a2 * h6 - xi
+                    let sy = a0 * h1 + a1 * h4 + a2 * h7 - yi
+                    let sz = a0 * h2 + a1 * h5 + a2 * h8 - zi
+                    let zero = d0 == 0 && d1 == 0 && d2 == 0
+                    let c = (c0 * n1 + c1) * n2 + c2
+                    for q in start[c]..<start[c &+ 1] {
+                        let q3 = 3 &* q
+                        let dx = bx[q3] + sx, dy = bx[q3 &+ 1] + sy, dz = bx[q3 &+ 2] + sz
+                        let r2 = dx * dx + dy * dy + dz * dz
+                        if r2 >= rc2 { continue }
+                        let j = Int(truncatingIfNeeded: atoms[q])
+                        // Offset 0: the atom itself is not its neighbor; a half list keeps j > i.
+                        if zero && (j == i || (half && j < i)) { continue }
+                        if r2 < min2 && part.overlap == nil {
+                            part.overlap = (Swift.min(i, j), Swift.max(i, j), r2.squareRoot())
                         }
+                        // Shift for unwrapped positions: (image + f_i − f_j)·H.
+                        let t = box.latticeShift(i0 + fi0 - Int(img[3 * j]),
+                                                 i1 + fi1 - Int(img[3 * j + 1]),
+                                                 i2 + fi2 - Int(img[3 * j + 2]))
+                        part.neighbors.append(Int32(j))
+                        part.shifts.append(t.0)
+                        part.shifts.append(t.1)
+                        part.shifts.append(t.2)
+                        found += 1
                     }
                 }
-                part.counts[i - range.lowerBound] = found
+                part.counts.append(found)
             }
-        }}}}}
-        return part
+        }}}}}}}
     }
 
     @inline(__always) static func floorDiv(_ a: Int, _ b: Int) -> Int {

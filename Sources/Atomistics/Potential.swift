@@ -11,6 +11,10 @@ public struct ForceResult: Sendable, Codable, Equatable {
     /// Per-atom energies, N values summing to `energy` (eV in metal); filled only when non-nil on
     /// entry to `compute`.
     public var perAtomEnergy: [Double]?
+    /// When true the caller needs only the forces this time (e.g. an MD step without output): a
+    /// potential may skip energy and virial and leave them 0, as LAMMPS does between thermo
+    /// steps. Potentials that ignore it stay correct. Default false.
+    public var forcesOnly = false
 
     /// A zeroed result for N atoms; `perAtomEnergy` asks the potential to fill per-atom energies.
     public init(atomCount n: Int, perAtomEnergy: Bool = false) {

@@ -104,3 +104,46 @@ import Testing
         #expect(throws: AtomisticsError.self) { try Box(lammpsLow: [0, 0, 0], high: [1, 0, 1]) }
     }
 }
+
+@Suite struct ConversionTests {
+    @Test func lammpsRestrictedRotationKeepsDistancesAndEnergy() throws {
+        let box = try Box(vectors: [4.1, 0.7, -0.3, 2.9, 3.8, 0.9, -1.1, 2.4, 5.2], origin: [0.3, -0.2, 1.0])
+        let (restricted, r) = try box.lammpsRestricted()
+        #expect(restricted.isLAMMPSRestricted)
+        expectClose(restricted.volume, box.volume, rtol: 1e-13)
+        expectClose(restricted.lengths, box.lengths, rtol: 1e-13)
+        expectClose(restricted.anglesInDegrees, box.anglesInDegrees, rtol: 1e-12)
+        // Rotated positions give the same LJ energy and rotated forces.
+        var s = try randomSystem(30, box: box, seed: 31, minimumSeparation: 0.9)
+        var t = s
+        t.box = restricted
+        for i in 0..<s.count {
+            let x = (0..<3).map { s.positions[3 * i + $0] - box.origin[$0] }
+            for k in 0..<3 { t.positions[3 * i + k] = x[0] * r[k] + x[1] * r[3 + k] + x[2] * r[6 + k] }
+        }
+        let lj = try LennardJones(epsilon: 1, sigma: 1, cutoff: 2.5)
+        let a = try lj.evaluate(s), b = try lj.evaluate(t)
+        expectClose(b.energy, a.energy, rtol: 1e-12)
+        for i in 0..<s.count {
+            for k in 0..<3 {
+                let rotated = a.forces[3 * i] * r[k] + a.forces[3 * i + 1] * r[3 + k] + a.forces[3 * i + 2] * r[6 + k]
+                expectClose(b.forces[3 * i + k], rotated, rtol: 1e-9, atol: 1e-10)
+            }
+        }
+        s.box = try Box(vectors: [1, 0, 0, 0, 0, 1, 0, 1, 0])
+        #expect(throws: AtomisticsError.self) { try s.box.lammpsRestricted() }
+    }
+
+    @Test func systemFromSymbols() throws {
+        let box = try Box(lengths: [10, 10, 10])
+        let s = try System(positions: [0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2], symbols: ["Cu", "Ni", "Cu", "Ni"], box: box)
+        #expect(s.types == [0, 1, 0, 1])
+        #expect(s.typeNames == ["Cu", "Ni"])
+        #expect(s.masses == [63.546, 58.6934])
+        #expect(Element(symbol: "Og")?.atomicNumber == 118)
+        #expect(Element(atomicNumber: 29)?.symbol == "Cu")
+        #expect(throws: AtomisticsError.self) {
+            try System(positions: [0, 0, 0], symbols: ["Xx"], box: box)
+        }
+    }
+}

@@ -157,6 +157,21 @@ func checkVirialByStrain(_ potential: some Potential, _ system: System, h: Doubl
         expectClose(two.perAtomEnergy!, one.perAtomEnergy!, rtol: 1e-12)
     }
 
+    @Test func forcesOnlyGivesTheSameForces() throws {
+        let s = try Self.liquid(seed: 24)
+        for lj in [try Self.twoTypeLJ(.plain), try Self.twoTypeLJ(.forceShifted)] {
+            var list = try NeighborList(cutoff: lj.cutoff, skin: 0.3)
+            try list.build(s)
+            var all = ForceResult(atomCount: s.count), forces = all
+            forces.forcesOnly = true
+            try lj.compute(s, neighbors: list, into: &all)
+            try lj.compute(s, neighbors: list, into: &forces)
+            #expect(forces.forces == all.forces)
+            #expect(forces.energy == 0 && forces.virial.allSatisfy { $0 == 0 })
+            #expect(all.energy != 0)
+        }
+    }
+
     @Test func smallBoxCountsEveryImage() throws {
         // A 1-atom sc cell of side 1.2 with cutoff 2.5: the energy is the lattice sum over all
         // images within 2.5, computed here directly.

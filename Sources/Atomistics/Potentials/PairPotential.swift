@@ -72,6 +72,22 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
         throw AtomisticsError.invalidParameter(name: "\(name) types", expected: "parameters for each of the system's \(system.typeCount) types", found: "\(table.typeCount)")
     }
     result.reset(atomCount: n)
+    if result.forcesOnly && result.perAtomEnergy == nil {
+        pairLoop(table, ForcesOnly.self, system: system, neighbors: neighbors, into: &result)
+    } else {
+        pairLoop(table, WithEnergy.self, system: system, neighbors: neighbors, into: &result)
+    }
+}
+
+/// Whether a pair loop accumulates energy and virial (a type, so each loop is compiled apart).
+@usableFromInline protocol EnergyMode { static var enabled: Bool { get } }
+@usableFromInline enum WithEnergy: EnergyMode { @usableFromInline static var enabled: Bool { true } }
+@usableFromInline enum ForcesOnly: EnergyMode { @usableFromInline static var enabled: Bool { false } }
+
+@usableFromInline
+func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.Type, system: System,
+                                               neighbors: NeighborList, into result: inout ForceResult) {
+    let n = system.count
     let full = neighbors.kind == .full
     let wantPerAtom = result.perAtomEnergy != nil
     let blocks = AtomisticsParallel.blockCount(n)
@@ -108,17 +124,19 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
             var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
             let tb = tab.baseAddress!
             for i in range {
-                let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
-                let rowBase = ty[i] * nt
+                let i3 = 3 &* i
+                let xi = x[i3], yi = x[i3 &+ 1], zi = x[i3 &+ 2]
+                let row = tb + (nt == 1 ? 0 : ty[i] &* nt &* stride)
                 var fxi = 0.0, fyi = 0.0, fzi = 0.0
                 var ei = 0.0
-                for q in off[i]..<off[i + 1] {
-                    let j = Int(nb[q])
-                    let dx = x[3 * j] + sh[3 * q] - xi
-                    let dy = x[3 * j + 1] + sh[3 * q + 1] - yi
-                    let dz = x[3 * j + 2] + sh[3 * q + 2] - zi
+                for q in off[i]..<off[i &+ 1] {
+                    let j = Int(truncatingIfNeeded: nb[q])
+                    let j3 = 3 &* j, q3 = 3 &* q
+                    let dx = x[j3] + sh[q3] - xi
+                    let dy = x[j3 &+ 1] + sh[q3 &+ 1] - yi
+                    let dz = x[j3 &+ 2] + sh[q3 &+ 2] - zi
                     let r2 = dx * dx + dy * dy + dz * dz
-                    let p = tb + (rowBase + ty[j]) * stride
+                    let p = nt == 1 ? row : row + ty[j] &* stride
                     if r2 >= p[0] { continue }
                     var (u, fpair) = F.evaluate(r2, p)
                     u -= p[2]
@@ -130,15 +148,17 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
                     // Force on j is +fpair·r_ij, on i −fpair·r_ij; W += r_ij ⊗ f_j.
                     let gx = fpair * dx, gy = fpair * dy, gz = fpair * dz
                     fxi -= gx; fyi -= gy; fzi -= gz
-                    ei += u
                     if !full {
-                        f[3 * j] += gx; f[3 * j + 1] += gy; f[3 * j + 2] += gz
-                        if let pe { pe[j] += 0.5 * u }
+                        f[j3] += gx; f[j3 &+ 1] += gy; f[j3 &+ 2] += gz
                     }
-                    w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
-                    w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
+                    if E.enabled {
+                        ei += u
+                        if !full, let pe { pe[j] += 0.5 * u }
+                        w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
+                        w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
+                    }
                 }
-                f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi
+                f[i3] += fxi; f[i3 &+ 1] += fyi; f[i3 &+ 2] += fzi
                 e += ei
                 if let pe { pe[i] += 0.5 * ei }
             }
