@@ -143,12 +143,13 @@ public final class RunDriver {
                          conserved: state.integrator?.conservedEnergy(s, potentialEnergy: pe) ?? pe + ke)
     }
 
-    /// Integrates every remaining step of every stage, writing outputs on their intervals.
+    /// Integrates every remaining step of every stage (or stops once step `stopAtStep` is done,
+    /// as if the run were killed there), writing outputs on their intervals.
     ///
     /// - Throws: `DeckError.runFailed` naming the step when the energy or a force becomes NaN,
     ///   infinite or explodes (the last good frame is appended to the trajectory first).
     @discardableResult
-    public func run() throws -> RunSummary {
+    public func run(stopAtStep: Int? = nil) throws -> RunSummary {
         let total = deck.totalSteps
         var done = deck.stages.prefix(state.stageIndex).reduce(0) { $0 + $1.steps } + state.stepInStage
         let start = Date()
@@ -157,7 +158,7 @@ public final class RunDriver {
             try? thermoFile?.close()
             try? trajectoryFile?.close()
         }
-        while state.stageIndex < deck.stages.count {
+        stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
             if state.integrator == nil { state.integrator = try RunDriver.makeIntegrator(deck, stage: state.stageIndex) }
             if state.stepInStage == 0 {
@@ -200,6 +201,7 @@ public final class RunDriver {
                     try writeCheckpoint(to: f)
                 }
                 onProgress?(done, total)
+                if let stopAtStep, step >= stopAtStep { break stages }
             }
             state.stageIndex += 1
             state.stepInStage = 0
