@@ -167,7 +167,14 @@ public struct RunDeck: @unchecked Sendable {
         let cells = try sys.ints("cells", count: 3, "conventional cells along x, y, z", minimum: 1)
         let element = try sys.string("element", "element symbol or type name")
         let mass = try sys.positive("mass", "mass (\(units == .metal ? "amu" : "m"))")
-        let temperature = try sys.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true)
+        var temperature = try sys.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true)
+        // The initial temperature may also stand at the top level of the deck (not both).
+        if let t = try top.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true) {
+            if temperature != nil {
+                throw top.error(.unknownKey, "temperature", expected: "the initial temperature once: at the top level or in [system], not both", found: "both")
+            }
+            temperature = t
+        }
         if let element, mass == nil, units == .metal, Element(symbol: element) == nil {
             throw sys.error(.nonPhysical, "element", expected: "a chemical symbol such as Cu (or give mass =)", found: "\"\(element)\"")
         }

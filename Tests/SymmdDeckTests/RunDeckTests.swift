@@ -163,6 +163,18 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
         #expect(e.description.contains("on top of each other"))
     }
 
+    @Test func initialTemperatureAtTopLevelOrInSystemNotBoth() throws {
+        let dir = try tempDir("temperature")
+        let top = ljDeck().replacingOccurrences(of: "temperature = 1.44", with: "")
+            .replacingOccurrences(of: "seed = 87287", with: "seed = 87287\ntemperature = 1.44")
+        let d = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(top, in: dir)))
+        #expect(abs(try #require(d.initialRow).temperature - 1.44) < 1e-12)
+        let both = ljDeck().replacingOccurrences(of: "seed = 87287", with: "seed = 87287\ntemperature = 1.44")
+        let e = try deckError(both, dir: dir)
+        #expect(e.key == "temperature")
+        #expect(e.line == 3)
+    }
+
     @Test func syntaxErrorHasALine() throws {
         let dir = try tempDir("syntax")
         let e = try deckError("units = \"lj\"\n[system\nlattice = 1\n", dir: dir)
