@@ -292,6 +292,52 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
     }
 }
 
+@Suite struct StructureFileTests {
+    func deck(frame: Int) -> String {
+        """
+        units = "metal"
+        seed = 7
+        [system]
+        file = "\(fixtures.appendingPathComponent("config.extxyz").path)"
+        frame = \(frame)
+        temperature = 300.0
+        [potential]
+        kind = "eam"
+        file = "\(fixtures.appendingPathComponent("Cu_u3.eam").path)"
+        elements = ["Cu"]
+        [neighbors]
+        skin = 1.0
+        [[run]]
+        integrator = "csvr"
+        timestep = 0.001
+        steps = 4
+        temperature = 300.0
+        tau = 0.1
+        [output]
+        thermo = { every = 2 }
+        """
+    }
+
+    /// A deck starting from an extxyz file: the step-0 energy is LAMMPS's for that configuration.
+    @Test func runFromExtXYZ() throws {
+        let dir = try tempDir("fromfile")
+        let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(deck(frame: 0), in: dir)))
+        let row = try #require(driver.initialRow)
+        #expect(driver.state.system.count == 256)
+        #expect(abs(row.potentialEnergy - -890.491510023259) < 1e-8 * 890)
+        #expect(abs(row.temperature - 300) < 1e-9)
+        let summary = try driver.run()
+        #expect(summary.finalStep == 4)
+    }
+
+    @Test func frameOutOfRange() throws {
+        let dir = try tempDir("frame")
+        let e = try deckError(deck(frame: 3), dir: dir)
+        #expect(e.key == "system.frame")
+        #expect(e.description.contains("below 1"))
+    }
+}
+
 @Suite struct EvalTests {
     @Test func evalMatchesTheLibraryAndLAMMPS() throws {
         let dir = try tempDir("eval")
