@@ -12,8 +12,12 @@ extension RunDeck {
         let file = url.path
         switch self.system.source {
         case let .file(structure, frame):
-            system = try RunDeck.readStructure(structure, frame: frame, units: units, typeNames: potentialTypeNames,
-                                               deckFile: file, key: "system.file")
+            do {
+                system = try RunDeck.readStructure(structure, frame: frame, units: units, typeNames: potentialTypeNames,
+                                                   deckFile: file, key: "system.file")
+            } catch let e as DeckError where e.line == nil && e.file == file {
+                throw DeckError(e.kind, file: e.file, key: e.key, line: keyLines[e.key], expected: e.expected, found: e.found)
+            }
             if let mass = self.system.mass {
                 do { try system.setMasses([Double](repeating: mass, count: system.typeCount)) } catch {
                     throw DeckError(.nonPhysical, file: file, key: "system.mass", expected: "a positive mass", found: "\(error)")

@@ -116,6 +116,9 @@ public struct RunDeck: @unchecked Sendable {
     /// Checkpoints, when asked for.
     public var checkpoint: OutputSpec?
 
+    /// Deck lines of keys whose problems show up only later (a structure file's contents).
+    var keyLines: [String: Int] = [:]
+
     /// Total steps over all stages.
     public var totalSteps: Int { stages.reduce(0) { $0 + $1.steps } }
 
@@ -205,6 +208,8 @@ public struct RunDeck: @unchecked Sendable {
             throw sys.error(.missingKey, "lattice", expected: "file = \"structure\" or lattice = \"fcc\"|\"bcc\"|\"sc\"|\"diamond\"", found: "neither")
         }
         try sys.finish()
+        keyLines["system.file"] = sys.line("file")
+        keyLines["system.frame"] = sys.line("frame") ?? sys.line("file")
         system = SystemSpec(source: source, element: element, mass: mass, temperature: temperature)
 
         // [potential]

@@ -331,6 +331,27 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
         #expect(summary.finalStep == 4)
     }
 
+    @Test func malformedStructureNamesItsLine() throws {
+        let dir = try tempDir("malformed")
+        let text = deck(frame: 0).replacingOccurrences(of: "config.extxyz", with: "malformed.extxyz")
+        let e = try deckError(text, dir: dir)
+        #expect(e.kind == .badFile)
+        #expect(e.key == "system.file")
+        #expect(e.line == 4)
+        #expect(e.found.contains("malformed.extxyz:4"))
+    }
+
+    /// The same configuration as a LAMMPS data file evaluates to the same energy and forces.
+    @Test func lammpsDataEqualsExtXYZ() throws {
+        let dir = try tempDir("data")
+        let deck = try RunDeck(contentsOf: try writeDeck(deck(frame: 0), in: dir))
+        let a = try EvalResult(deck: deck, structure: fixtures.appendingPathComponent("config.extxyz"))
+        let b = try EvalResult(deck: deck, structure: fixtures.appendingPathComponent("config.data"))
+        #expect(a.natoms == b.natoms)
+        #expect(abs(a.energy - b.energy) < 1e-9 * abs(a.energy))
+        #expect(zip(a.forces, b.forces).allSatisfy { abs($0 - $1) < 1e-9 })
+    }
+
     @Test func frameOutOfRange() throws {
         let dir = try tempDir("frame")
         let e = try deckError(deck(frame: 3), dir: dir)
