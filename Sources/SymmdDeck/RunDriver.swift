@@ -60,6 +60,8 @@ public final class RunDriver {
     public var onProgress: ((Int, Int) -> Void)?
     /// Called with human-readable notes (stage starts, minimisation, checkpoints).
     public var onMessage: ((String) -> Void)?
+    /// What the `[minimize]` FIRE relaxation reached (nil when the deck has none, or after a restart).
+    public private(set) var minimization: MinimizationResult?
     /// The thermo row of the state the driver started from (step 0, or nil after a restart).
     public private(set) var initialRow: ThermoRow?
 
@@ -112,8 +114,7 @@ public final class RunDriver {
         let integrator = try RunDriver.makeIntegrator(deck, stage: 0)
         state = RunState(system: system, neighbors: forces.neighbors, stageIndex: 0, stepInStage: 0, integrator: integrator)
         if let fire = deck.minimize {
-            let r = try fire.minimize(&state.system, forces: &forces)
-            onMessage?("FIRE: \(r.converged ? "converged" : "not converged") after \(r.steps) steps, E = \(r.energy), max |F| = \(r.maxForce)")
+            minimization = try fire.minimize(&state.system, forces: &forces)
         }
         try openOutputs(restartStep: nil)
         let row = thermoRow()

@@ -64,6 +64,9 @@ struct RunCommand: ParsableCommand {
             print("# \(d.url.lastPathComponent): \(driver.state.system.count) atoms, units \(d.units.rawValue) (energy \(names.energy), time \(names.time), T \(names.temperature), P \(names.pressure)); T over the integrator's degrees of freedom")
             let heads = [("step", 10), ("time", 12), ("temp", 12), ("pe", 16), ("ke", 16), ("etotal", 16), ("press", 14), ("conserved", 16)]
             print(heads.map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: " "))
+            if let m = driver.minimization {
+                print("# FIRE: \(m.converged ? "converged" : "not converged") after \(m.steps) steps, E = \(m.energy) \(names.energy), max |F_i| = \(m.maxForce) \(names.energy)/\(names.length)")
+            }
             if let r = driver.initialRow { line(r) } else { print("# restarted at step \(driver.state.system.step)") }
             driver.onThermo = line
             driver.onProgress = { done, total in progress.update(done) }

@@ -352,6 +352,18 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
         #expect(zip(a.forces, b.forces).allSatisfy { abs($0 - $1) < 1e-9 })
     }
 
+    /// `[minimize]` relaxes a rattled structure with FIRE before the run; step 0 is the relaxed one.
+    @Test func minimizeBeforeTheRun() throws {
+        let dir = try tempDir("minimize")
+        let text = deck(frame: 0) + "\n[minimize]\nftol = 0.05\nmax_steps = 300\n"
+        let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(text, in: dir)))
+        let m = try #require(driver.minimization)
+        #expect(m.converged)
+        #expect(m.maxForce < 0.05)
+        #expect(try #require(driver.initialRow).potentialEnergy == m.energy)
+        #expect(m.energy < -890.491510023259)
+    }
+
     @Test func frameOutOfRange() throws {
         let dir = try tempDir("frame")
         let e = try deckError(deck(frame: 3), dir: dir)
