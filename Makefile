@@ -29,12 +29,15 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## demo: release build, then the flagship example
+## demo: release build, then the MD quickstart deck and the two-layer network example
 demo: release
 	@mkdir -p out
+	$(SWIFT) run -c release --skip-build symmd run examples/quickstart.toml
+	@echo
 	$(SWIFT) run -c release --skip-build two-layer --out out/two-layer
 	@echo
-	@echo "Outputs: out/two-layer/ (rmse.csv: error per width; fit-1d.csv: target and fits)"
+	@echo "Outputs: out/quickstart/ (thermo.csv: step,time,temperature,…; traj.extxyz: frames every 200 steps; run.ckpt: checkpoint)"
+	@echo "         out/two-layer/ (rmse.csv: error per width; fit-1d.csv: target and fits)"
 
 ## bench: release benchmarks against the anchors (PyTorch, LAMMPS) found on this machine
 bench: release

@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libnetcdf-dev, libfftw3-dev).
@@ -42,10 +43,20 @@ let package = Package(
         // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends on
         // nothing of ours: never NNCore, NetCDF or TOML.
         .target(name: "Atomistics"),
+        // Run decks (TOML) → Atomistics objects, the stage driver, thermo/trajectory/checkpoint
+        // observers; the `symmd` CLI is a thin shell over it, so tests call it directly.
+        .target(
+            name: "SymmdDeck",
+            dependencies: [
+                "Atomistics", "TrajectoryIO",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
+        .testTarget(name: "SymmdDeckTests", dependencies: ["SymmdDeck", "Atomistics", "TrajectoryIO"],
+                    exclude: ["Fixtures"]),
         .executableTarget(
             name: "symmd",
             dependencies: [
-                "NNCore",
+                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

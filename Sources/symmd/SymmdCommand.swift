@@ -8,11 +8,11 @@ struct SymmdCommand: ParsableCommand {
         commandName: "symmd",
         abstract: "Molecular dynamics with symmetry-preserving neural-network potentials.",
         discussion: """
-            Subcommands for MD runs, fitting and analysis arrive with their issues.
             Examples:
-              symmd --version
-              swift run -c release two-layer --out out/two-layer
+              symmd run examples/quickstart.toml
+              symmd run examples/quickstart.toml --restart out/quickstart/run.ckpt
+              symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
             """,
         version: SymmdVersion.string,
-        subcommands: [])
+        subcommands: [RunCommand.self, EvalCommand.self])
 }

@@ -1,0 +1,385 @@
+import Atomistics
+import Foundation
+import TOMLKit
+import TrajectoryIO
+
+/// Where the starting structure comes from.
+public enum StructureSource: Sendable {
+    /// A structure file (extxyz or LAMMPS data, by extension) and the 0-based frame to use.
+    case file(URL, frame: Int)
+    /// A perfect lattice of `cells` conventional cells with lattice constant `a` (length units).
+    case lattice(Lattice, a: Double, cells: [Int])
+}
+
+/// The `[system]` table: the structure, the species name and mass, the initial temperature.
+public struct SystemSpec: Sendable {
+    /// File or lattice.
+    public var source: StructureSource
+    /// Element or type name for lattice atoms (e.g. "Cu"; "1" in lj units when absent).
+    public var element: String?
+    /// Mass of lattice atoms (amu in metal, m in lj); the element's mass when nil.
+    public var mass: Double?
+    /// Initial temperature (K in metal, ε/k_B in lj) over 3N − 3 degrees of freedom, zero total
+    /// momentum, seeded by the deck's seed; nil keeps the file's velocities (or zero).
+    public var temperature: Double?
+}
+
+/// The `[neighbors]` table (LAMMPS `neighbor`/`neigh_modify` semantics).
+public struct NeighborSpec: Sendable {
+    /// Verlet skin (length units: Å in metal, σ in lj).
+    public var skin: Double
+    /// Consider a rebuild only every this many steps.
+    public var every: Int
+    /// Never rebuild sooner than this many steps after the last build.
+    public var delay: Int
+    /// Rebuild only when an atom moved more than skin/2.
+    public var check: Bool
+}
+
+/// One `[[run]]` stage.
+public struct StageSpec: Sendable {
+    /// The integrator's deck name.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Velocity Verlet (NVE).
+        case verlet
+        /// Langevin BAOAB.
+        case langevin
+        /// Bussi's CSVR.
+        case csvr
+        /// Nosé–Hoover chain.
+        case noseHoover = "nose-hoover"
+        /// Berendsen (equilibration only).
+        case berendsen
+    }
+    /// Which integrator.
+    public var kind: Kind
+    /// Timestep (ps in metal, τ in lj).
+    public var timestep: Double
+    /// Number of steps in this stage.
+    public var steps: Int
+    /// Target temperature (K in metal) for thermostats.
+    public var temperature: Double?
+    /// Relaxation time τ (ps in metal): 1/γ for Langevin, τ for CSVR/Berendsen, Tdamp for Nosé–Hoover.
+    public var damping: Double?
+    /// Nosé–Hoover chain length (3 by default).
+    public var chain: Int
+
+    /// A fresh integrator for this stage; `seed` feeds stochastic thermostats.
+    public func makeIntegrator(seed: UInt64) throws -> StageIntegrator {
+        switch kind {
+        case .verlet: return .verlet(try VelocityVerlet(timestep: timestep))
+        case .langevin:
+            return .langevin(try Langevin(timestep: timestep, temperature: temperature ?? 0, friction: 1 / (damping ?? 1), seed: seed))
+        case .csvr:
+            return .csvr(try CSVR(timestep: timestep, temperature: temperature ?? 0, relaxationTime: damping ?? 1, seed: seed))
+        case .noseHoover:
+            return .noseHoover(try NoseHooverChain(timestep: timestep, temperature: temperature ?? 0, relaxationTime: damping ?? 1, length: chain))
+        case .berendsen:
+            return .berendsen(try Berendsen(timestep: timestep, temperature: temperature ?? 0, relaxationTime: damping ?? 1))
+        }
+    }
+}
+
+/// One output stream: a file (relative to the deck's folder) written every N steps.
+public struct OutputSpec: Sendable {
+    /// The file (nil: stdout only, for thermo).
+    public var file: URL?
+    /// Interval in steps (≥ 1).
+    public var every: Int
+}
+
+/// A parsed run deck: every table turned into values and objects, paths resolved against the
+/// deck's folder, every value checked.
+public struct RunDeck: @unchecked Sendable {
+    /// The deck file.
+    public var url: URL
+    /// Unit style of everything in the deck.
+    public var units: UnitStyle
+    /// Seed of the initial velocities and of the stochastic thermostats.
+    public var seed: UInt64
+    /// `[system]`.
+    public var system: SystemSpec
+    /// The potential `[potential]` describes (energy eV/ε, forces, virial).
+    public var potential: any Potential
+    /// Type names the potential expects, in type order (EAM elements), when it cares.
+    public var potentialTypeNames: [String]?
+    /// `[neighbors]`.
+    public var neighbors: NeighborSpec
+    /// `[minimize]`, when present.
+    public var minimize: FIRE?
+    /// The `[[run]]` stages in order.
+    public var stages: [StageSpec]
+    /// Thermo rows (stdout always, CSV when `file` is set).
+    public var thermo: OutputSpec
+    /// Trajectory frames (extxyz), when asked for.
+    public var trajectory: OutputSpec?
+    /// Checkpoints, when asked for.
+    public var checkpoint: OutputSpec?
+
+    /// Deck lines of keys whose problems show up only later (a structure file's contents).
+    var keyLines: [String: Int] = [:]
+
+    /// Total steps over all stages.
+    public var totalSteps: Int { stages.reduce(0) { $0 + $1.steps } }
+
+    /// Reads and checks the deck at `url`.
+    ///
+    /// - Throws: `DeckError` naming the file, the key, its line and what was expected vs found.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw DeckError(.missingFile, file: url.path, key: "", expected: "a readable TOML run deck", found: "no such file or unreadable")
+        }
+        try self.init(parsing: text, url: url)
+    }
+
+    /// Parses deck `text` as if read from `url` (paths are relative to `url`'s folder).
+    ///
+    /// - Throws: `DeckError`.
+    public init(parsing text: String, url: URL) throws {
+        self.url = url
+        let context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
+        let parsed: TOMLTable
+        do {
+            parsed = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw DeckError(.syntax, file: url.path, key: "", line: e.source.begin.line, expected: "valid TOML", found: e.description)
+        } catch {
+            throw DeckError(.syntax, file: url.path, key: "", expected: "valid TOML", found: "\(error)")
+        }
+        guard case .table(let root) = DeckValue(parsed) else {
+            throw DeckError(.syntax, file: url.path, key: "", expected: "a TOML table", found: "something else")
+        }
+        let top = DeckTable(root, path: "", section: "", context: context)
+
+        units = UnitStyle(rawValue: try top.choice("units", ["metal", "lj"]) ?? "metal")!
+        let seedInt = try top.int("seed", "random seed", minimum: 0) ?? 12345
+        seed = UInt64(seedInt)
+
+        // [system]
+        guard let sys = try top.table("system") else {
+            throw top.error(.missingKey, "system", expected: "a [system] table (file = … or lattice = …)", found: "nothing")
+        }
+        let file = try sys.string("file", "structure file relative to the deck")
+        let frame = try sys.int("frame", "0-based frame", minimum: 0) ?? 0
+        let latticeName = try sys.choice("lattice", Lattice.allCases.map(\.rawValue))
+        let a = try sys.positive("a", "lattice constant (\(units.names.length))")
+        let density = try sys.positive("density", "number density (atoms/\(units.names.length)³)")
+        let cells = try sys.ints("cells", count: 3, "conventional cells along x, y, z", minimum: 1)
+        let element = try sys.string("element", "element symbol or type name")
+        let mass = try sys.positive("mass", "mass (\(units == .metal ? "amu" : "m"))")
+        var temperature = try sys.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true)
+        // The initial temperature may also stand at the top level of the deck (not both).
+        if let t = try top.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true) {
+            if temperature != nil {
+                throw top.error(.unknownKey, "temperature", expected: "the initial temperature once: at the top level or in [system], not both", found: "both")
+            }
+            temperature = t
+        }
+        if let element, mass == nil, units == .metal, Element(symbol: element) == nil {
+            throw sys.error(.nonPhysical, "element", expected: "a chemical symbol such as Cu (or give mass =)", found: "\"\(element)\"")
+        }
+        let source: StructureSource
+        if let file {
+            if latticeName != nil {
+                throw sys.error(.unknownKey, "lattice", expected: "either file = … or lattice = …, not both", found: "both")
+            }
+            let fileURL = URL(fileURLWithPath: file, relativeTo: context.directory).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: fileURL.path) else {
+                throw sys.error(.missingFile, "file", expected: "an existing structure file (relative to \(context.directory.path))", found: "no file at \(fileURL.path)")
+            }
+            source = .file(fileURL, frame: frame)
+        } else if let latticeName {
+            let lattice = Lattice(rawValue: latticeName)!
+            guard let cells else {
+                throw sys.error(.missingKey, "cells", expected: "cells = [nx, ny, nz]", found: "nothing")
+            }
+            let constant: Double
+            switch (a, density) {
+            case let (a?, nil): constant = a
+            case let (nil, rho?): constant = lattice.latticeConstant(density: rho)
+            case (nil, nil): throw sys.error(.missingKey, "a", expected: "a = lattice constant or density = number density", found: "neither")
+            default: throw sys.error(.unknownKey, "density", expected: "either a = … or density = …, not both", found: "both")
+            }
+            source = .lattice(lattice, a: constant, cells: cells)
+        } else {
+            throw sys.error(.missingKey, "lattice", expected: "file = \"structure\" or lattice = \"fcc\"|\"bcc\"|\"sc\"|\"diamond\"", found: "neither")
+        }
+        try sys.finish()
+        keyLines["system.file"] = sys.line("file")
+        keyLines["system.frame"] = sys.line("frame") ?? sys.line("file")
+        system = SystemSpec(source: source, element: element, mass: mass, temperature: temperature)
+
+        // [potential]
+        guard let pot = try top.table("potential") else {
+            throw top.error(.missingKey, "potential", expected: "a [potential] table with kind = \"lj\"|\"morse\"|\"eam\"", found: "nothing")
+        }
+        (potential, potentialTypeNames) = try RunDeck.readPotential(pot, units: units, context: context)
+        try pot.finish()
+
+        // [neighbors]
+        if let nb = try top.table("neighbors") {
+            neighbors = NeighborSpec(
+                skin: try nb.positive("skin", "skin (\(units.names.length))", allowZero: true) ?? units.defaultSkin,
+                every: try nb.int("every", "steps between rebuild checks", minimum: 1) ?? 1,
+                delay: try nb.int("delay", "steps before a rebuild may happen", minimum: 0) ?? 0,
+                check: try nb.bool("check", "rebuild only when an atom moved more than skin/2") ?? true)
+            try nb.finish()
+        } else {
+            neighbors = NeighborSpec(skin: units.defaultSkin, every: 1, delay: 0, check: true)
+        }
+
+        // [minimize]
+        if let mn = try top.table("minimize") {
+            let ftol = try mn.positive("ftol", "force tolerance (max |F_i|, \(units.names.energy)/\(units.names.length))") ?? 1e-3
+            let maxSteps = try mn.int("max_steps", "FIRE iterations", minimum: 0) ?? 1000
+            let dt = try mn.positive("timestep", "FIRE initial timestep (\(units.names.time))")
+            let maxStep = try mn.positive("max_step", "largest displacement per iteration (\(units.names.length))")
+            try mn.finish()
+            minimize = try FIRE(forceTolerance: ftol, maxSteps: maxSteps, timestep: dt, maxStep: maxStep, units: units)
+        } else {
+            minimize = nil
+        }
+
+        // [[run]]
+        guard let runs = try top.tables("run"), !runs.isEmpty else {
+            throw top.error(.missingKey, "run", expected: "one or more [[run]] stages", found: "none")
+        }
+        var stages = [StageSpec]()
+        for r in runs {
+            let kind = StageSpec.Kind(rawValue: try r.choice("integrator", StageSpec.Kind.allCases.map(\.rawValue)) ?? "verlet")!
+            let dt = try r.positive("timestep", "timestep (\(units.names.time))") ?? units.defaultTimestep
+            guard let steps = try r.int("steps", "number of steps", minimum: 0) else {
+                throw r.error(.missingKey, "steps", expected: "steps = number of steps", found: "nothing")
+            }
+            let t = try r.positive("temperature", "target temperature (\(units.names.temperature))", allowZero: true)
+            let damping = try r.positive("damping", "relaxation time (\(units.names.time))")
+            let tau = try r.positive("tau", "relaxation time (\(units.names.time))")
+            let chain = try r.int("chain", "Nosé–Hoover chain length", minimum: 1) ?? 3
+            if damping != nil && tau != nil {
+                throw r.error(.unknownKey, "tau", expected: "either damping = … or tau = … (the same relaxation time), not both", found: "both")
+            }
+            if kind != .verlet {
+                guard t != nil else {
+                    throw r.error(.missingKey, "temperature", expected: "a target temperature for integrator \"\(kind.rawValue)\"", found: "nothing")
+                }
+                guard damping != nil || tau != nil else {
+                    throw r.error(.missingKey, "damping", expected: "damping = (or tau =) relaxation time (\(units.names.time)) for \"\(kind.rawValue)\"", found: "nothing")
+                }
+                if kind == .noseHoover && t == 0 {
+                    throw r.error(.nonPhysical, "temperature", expected: "a positive temperature for Nosé–Hoover", found: "0")
+                }
+            }
+            try r.finish()
+            stages.append(StageSpec(kind: kind, timestep: dt, steps: steps, temperature: t, damping: damping ?? tau, chain: chain))
+        }
+        self.stages = stages
+
+        // [output]
+        var thermo = OutputSpec(file: nil, every: 100)
+        var trajectory: OutputSpec?, checkpoint: OutputSpec?
+        if let out = try top.table("output") {
+            func stream(_ key: String, needsFile: Bool) throws -> OutputSpec? {
+                guard let t = try out.table(key) else { return nil }
+                let f = try t.string("file", "output file relative to the deck")
+                let every = try t.int("every", "interval in steps", minimum: 1) ?? 100
+                try t.finish()
+                if needsFile && f == nil {
+                    throw t.error(.missingKey, "file", expected: "file = \"…\"", found: "nothing")
+                }
+                return OutputSpec(file: f.map { URL(fileURLWithPath: $0, relativeTo: context.directory).standardizedFileURL }, every: every)
+            }
+            thermo = try stream("thermo", needsFile: false) ?? thermo
+            trajectory = try stream("trajectory", needsFile: true)
+            checkpoint = try stream("checkpoint", needsFile: true)
+            try out.finish()
+        }
+        self.thermo = thermo
+        self.trajectory = trajectory
+        self.checkpoint = checkpoint
+        try top.finish()
+    }
+
+    static func readPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
+        guard let kind = try pot.choice("kind", ["lj", "morse", "eam"]) else {
+            throw pot.error(.missingKey, "kind", expected: "kind = \"lj\", \"morse\" or \"eam\"", found: "nothing")
+        }
+        let e = units.names.energy, l = units.names.length
+        func truncation() throws -> PairTruncation {
+            let shift = try pot.bool("shift", "shift the energy to zero at the cutoff") ?? false
+            let smooth = try pot.bool("smooth", "force-shifted: energy and force zero at the cutoff") ?? false
+            return smooth ? .forceShifted : (shift ? .shifted : .plain)
+        }
+        do {
+            switch kind {
+            case "lj":
+                let eps = try pot.positive("epsilon", "well depth ε (\(e))", allowZero: true) ?? 1
+                let sigma = try pot.positive("sigma", "σ (\(l))") ?? 1
+                guard let rc = try pot.positive("cutoff", "cutoff (\(l))") else {
+                    throw pot.error(.missingKey, "cutoff", expected: "cutoff = length (\(l))", found: "nothing")
+                }
+                let tr = try truncation()
+                if let pairs = try pot.tables("pairs") {
+                    // Per type-pair table: pairs = [{ types = [1, 2], epsilon = …, sigma = …, cutoff = … }].
+                    var specs = [(Int, Int, Double, Double, Double)]()
+                    var ntypes = 1
+                    for p in pairs {
+                        guard let ij = try p.ints("types", count: 2, "1-based type pair", minimum: 1) else {
+                            throw p.error(.missingKey, "types", expected: "types = [i, j]", found: "nothing")
+                        }
+                        let pe = try p.positive("epsilon", "ε (\(e))", allowZero: true) ?? eps
+                        let ps = try p.positive("sigma", "σ (\(l))") ?? sigma
+                        let pc = try p.positive("cutoff", "cutoff (\(l))") ?? rc
+                        try p.finish()
+                        ntypes = max(ntypes, ij[0], ij[1])
+                        specs.append((ij[0] - 1, ij[1] - 1, pe, ps, pc))
+                    }
+                    var E = [Double](repeating: eps, count: ntypes * ntypes)
+                    var S = [Double](repeating: sigma, count: ntypes * ntypes)
+                    var C = [Double](repeating: rc, count: ntypes * ntypes)
+                    for (i, j, pe, ps, pc) in specs {
+                        E[i * ntypes + j] = pe; E[j * ntypes + i] = pe
+                        S[i * ntypes + j] = ps; S[j * ntypes + i] = ps
+                        C[i * ntypes + j] = pc; C[j * ntypes + i] = pc
+                    }
+                    return (try LennardJones(typeCount: ntypes, epsilon: E, sigma: S, cutoffs: C, truncation: tr), nil)
+                }
+                return (try LennardJones(epsilon: eps, sigma: sigma, cutoff: rc, truncation: tr), nil)
+            case "morse":
+                let d0 = try pot.positive("depth", "well depth D₀ (\(e))", allowZero: true) ?? 1
+                guard let alpha = try pot.positive("alpha", "α (1/\(l))") else {
+                    throw pot.error(.missingKey, "alpha", expected: "alpha = stiffness (1/\(l))", found: "nothing")
+                }
+                guard let r0 = try pot.positive("r0", "r₀ (\(l))") else {
+                    throw pot.error(.missingKey, "r0", expected: "r0 = equilibrium distance (\(l))", found: "nothing")
+                }
+                guard let rc = try pot.positive("cutoff", "cutoff (\(l))") else {
+                    throw pot.error(.missingKey, "cutoff", expected: "cutoff = length (\(l))", found: "nothing")
+                }
+                return (try Morse(depth: d0, alpha: alpha, r0: r0, cutoff: rc, truncation: try truncation()), nil)
+            default:  // eam
+                guard units == .metal else {
+                    throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for EAM (its files are in eV and Å)", found: "units = \"\(units.rawValue)\"")
+                }
+                guard let file = try pot.string("file", "EAM potential file relative to the deck") else {
+                    throw pot.error(.missingKey, "file", expected: "file = \"….eam\" (funcfl), \"….eam.alloy\" or \"….eam.fs\"", found: "nothing")
+                }
+                let fileURL = URL(fileURLWithPath: file, relativeTo: context.directory).standardizedFileURL
+                guard FileManager.default.fileExists(atPath: fileURL.path) else {
+                    throw pot.error(.missingFile, "file", expected: "an existing EAM file (relative to \(context.directory.path))", found: "no file at \(fileURL.path)")
+                }
+                let elements = try pot.strings("elements", "element of each atom type, in type order") ?? []
+                do {
+                    let p = try EAMPotential(contentsOf: fileURL, typeElements: elements)
+                    return (p, elements.isEmpty ? p.typeElements : elements)
+                } catch let e as EAMFileError {
+                    throw pot.error(.badFile, "file", expected: "a valid EAM file", found: "\(e)")
+                }
+            }
+        } catch let e as AtomisticsError {
+            throw pot.error(.nonPhysical, "kind", expected: "valid \(kind) parameters", found: "\(e)")
+        }
+    }
+}

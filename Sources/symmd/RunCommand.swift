@@ -1,0 +1,160 @@
+import ArgumentParser
+import Atomistics
+import Foundation
+import SymmdDeck
+
+/// Writes to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Sets Atomistics' thread count from `--threads` or `SYMMD_THREADS` (1 when neither).
+func applyThreads(_ threads: Int?) {
+    let env = ProcessInfo.processInfo.environment["SYMMD_THREADS"].flatMap(Int.init)
+    AtomisticsParallel.threads = max(1, threads ?? env ?? 1)
+}
+
+/// Runs `body`, printing a `DeckError` (or any error) as one line without a stack trace and
+/// exiting 1.
+func userFacing(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as DeckError {
+        printError("error: \(e)")
+        throw ExitCode(1)
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// `symmd run DECK [--restart CKPT] [--threads N]`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the molecular dynamics a TOML deck describes.",
+        discussion: """
+            Prints a thermo table every [output.thermo] every steps (energies total, deck units) and
+            writes the thermo CSV, the extxyz trajectory and checkpoints the deck asks for.
+            Example:
+              symmd run examples/quickstart.toml
+              symmd run examples/quickstart.toml --restart out/quickstart/run.ckpt
+            """)
+
+    @Argument(help: "The run deck (TOML).") var deck: String
+    @Option(help: "Continue from this checkpoint (bit-identical to an uninterrupted run).") var restart: String?
+    @Option(help: "Threads for force and neighbor loops (default: SYMMD_THREADS or 1).") var threads: Int?
+
+    func run() throws {
+        applyThreads(threads)
+        try userFacing {
+            let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck))
+            let driver = try RunDriver(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
+            let tty = isatty(1) != 0
+            let names = d.units.names
+            var progress = Progress(total: d.totalSteps, tty: tty)
+            func line(_ r: ThermoRow) {
+                progress.clear()
+                print(String(format: "%10d %12.5g %12.6g %16.10g %16.10g %16.10g %14.6g %16.10g", r.step, r.time, r.temperature,
+                             r.potentialEnergy, r.kineticEnergy, r.totalEnergy, r.pressure, r.conserved))
+            }
+            driver.onMessage = { m in progress.clear(); print("# \(m)") }
+            print("# \(d.url.lastPathComponent): \(driver.state.system.count) atoms, units \(d.units.rawValue) (energy \(names.energy), time \(names.time), T \(names.temperature), P \(names.pressure)); T over the integrator's degrees of freedom")
+            let heads = [("step", 10), ("time", 12), ("temp", 12), ("pe", 16), ("ke", 16), ("etotal", 16), ("press", 14), ("conserved", 16)]
+            print(heads.map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: " "))
+            if let m = driver.minimization {
+                print("# FIRE: \(m.converged ? "converged" : "not converged") after \(m.steps) steps, E = \(m.energy) \(names.energy), max |F_i| = \(m.maxForce) \(names.energy)/\(names.length)")
+            }
+            if let r = driver.initialRow { line(r) } else { print("# restarted at step \(driver.state.system.step)") }
+            driver.onThermo = line
+            driver.onProgress = { done, total in progress.update(done) }
+            let summary = try driver.run()
+            progress.clear()
+            let rate = summary.seconds > 0 ? Double(summary.steps) / summary.seconds : 0
+            print("# done: \(summary.steps) steps in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", rate)) steps/s), final step \(summary.finalStep)")
+            print("# neighbor list builds: \(summary.neighborBuilds), dangerous builds: \(summary.dangerousBuilds)")
+            var outs = [String]()
+            if let f = d.thermo.file { outs.append("thermo \(f.path)") }
+            if let f = d.trajectory?.file { outs.append("trajectory \(f.path)") }
+            if let f = d.checkpoint?.file { outs.append("checkpoint \(f.path)") }
+            if !outs.isEmpty { print("# outputs: " + outs.joined(separator: ", ")) }
+        }
+    }
+}
+
+/// A progress bar with rate and ETA on a terminal; plain lines on stderr every few seconds otherwise.
+struct Progress {
+    let total: Int
+    let tty: Bool
+    let start = Date()
+    var lastPrint = Date()
+    var shown = false
+
+    init(total: Int, tty: Bool) {
+        self.total = total
+        self.tty = tty
+    }
+
+    mutating func update(_ done: Int) {
+        let now = Date()
+        let interval = tty ? 0.2 : 5.0
+        guard now.timeIntervalSince(lastPrint) >= interval || done == total else { return }
+        lastPrint = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        if tty {
+            let width = 30, filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            FileHandle.standardOutput.write(Data(String(format: "\r[%@] %5.1f%% %d/%d  %.1f steps/s  ETA %.0f s ", bar, 100 * fraction, done, total, rate, eta).utf8))
+            shown = true
+        } else if done < total {
+            printError(String(format: "progress: step %d/%d (%.0f%%), %.1f steps/s, ETA %.0f s", done, total, 100 * fraction, rate, eta))
+        }
+    }
+
+    mutating func clear() {
+        guard tty, shown else { return }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+        shown = false
+    }
+}
+
+/// `symmd eval --deck DECK --structure FILE [--frame K] --json`.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "One energy/force/virial evaluation of a structure with a deck's potential.",
+        discussion: """
+            With --json, prints exactly one JSON object on stdout: natoms, energy, forces (file order),
+            virial (9, row-major W_ab = Σ r_a f_b) and stress (9, −W/V), deck units, full precision.
+            Example:
+              symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
+            """)
+
+    @Option(help: "The deck whose [potential] to use.") var deck: String
+    @Option(help: "Structure file (extxyz or LAMMPS data).") var structure: String
+    @Option(help: "0-based frame of the structure file.") var frame: Int = 0
+    @Flag(help: "Print one JSON object on stdout.") var json = false
+    @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+
+    func run() throws {
+        applyThreads(threads)
+        try userFacing {
+            let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck))
+            let r = try EvalResult(deck: d, structure: URL(fileURLWithPath: structure), frame: frame)
+            if json {
+                print(r.json)
+            } else {
+                let n = d.units.names
+                print("natoms \(r.natoms)")
+                print("energy \(r.energy) \(n.energy)")
+                print("virial \(r.virial) \(n.energy)")
+                print("stress \(r.stress) \(n.energy)/\(n.length)³")
+            }
+        }
+    }
+}
