@@ -1,6 +1,7 @@
 import Foundation
 import NNCore
 import SymmdTestSupport
+import Synchronization
 import Testing
 
 // MARK: - Hand-unrolled reference arithmetic (plain arrays, no tensor ops)
@@ -62,6 +63,12 @@ private func flat(_ parts: Tensor...) -> Tensor {
 }
 
 private let (T, N, F, H) = (3, 2, 3, 4)
+
+/// A value handed to concurrent tasks (tensors are read-only here).
+private struct UncheckedBox<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
+}
 
 @Suite struct RecurrentTests {
     // MARK: Values against a hand-unrolled T = 3 reference
@@ -221,6 +228,72 @@ private let (T, N, F, H) = (3, 2, 3, 4)
         randomizeParameters(rnn, seed: 83)
         let er = gradgradcheck({ xs in rnn.project(rnn(xs[0], initialState: xs[1]).states) }, inputs: [x, h0])
         #expect(er < 1e-6, "RNN gradgradcheck error \(er)")
+    }
+
+    // MARK: The shared weights node (per-step gradients gathered into one dgemm)
+
+    @Test func stepsWithoutGradientAndPartialTargets() {
+        var rng = RandomGenerator(seed: 12)
+        let lstm = LSTM(inputSize: F, hiddenSize: H, using: &rng)
+        randomizeParameters(lstm, seed: 120)
+        let x = randomTensor([T, N, F], seed: 121), h0 = randomTensor([N, H], seed: 122, scale: 0.5)
+        // only the first step's state is used: steps 2 and 3 get no gradient at all
+        let f: ([Tensor]) -> Tensor = { xs in
+            setParameters(lstm, xs[2...])
+            return lstm(xs[0], initialState: LSTMState(hidden: xs[1], cell: .zeros([N, H]))).states.narrowed(axis: 0, start: 0, length: 1)
+        }
+        let err = gradcheck(f, inputs: [x, h0] + lstm.parameters.map(\.value))
+        #expect(err < 1e-6, "gradcheck error \(err)")
+
+        // gradient with respect to the initial state alone equals that part of the full gradient
+        let xg = x.requiringGrad(), hg = h0.requiringGrad()
+        let params = lstm.parameters.map(\.value)
+        func loss() -> Tensor { lstm(xg, initialState: LSTMState(hidden: hg, cell: .zeros([N, H]))).states.squared().sum() }
+        let all = grad(of: loss(), wrt: [xg, hg] + params)
+        expectClose(grad(of: loss(), wrt: hg), all[1], rtol: 1e-14, atol: 1e-15)
+        let wOnly = grad(of: loss(), wrt: [params[0]])[0]
+        expectClose(wOnly, all[2], rtol: 1e-14, atol: 1e-15)
+        // with respect to an interior state and a weight together
+        let out = lstm(xg, initialState: LSTMState(hidden: hg, cell: .zeros([N, H])))
+        let mid = out.states.narrowed(axis: 0, start: 1, length: 1)
+        let gs = grad(of: out.states.squared().sum(), wrt: [mid, params[1]])
+        #expect(gs[0].shape == [1, N, H] && gs[1].shape == params[1].shape)
+        expectClose(gs[1], all[3], rtol: 1e-13, atol: 1e-15)
+    }
+
+    @Test func repeatedAndConcurrentBackwardPassesAgree() {
+        var rng = RandomGenerator(seed: 13)
+        let gru = GRU(inputSize: F, hiddenSize: H, using: &rng)
+        let lstm = LSTM(inputSize: F, hiddenSize: H, using: &rng)
+        let x = randomTensor([64, N, F], seed: 131).requiringGrad()  // long enough for passes to overlap
+        let loss = gru(x).squared().sum() + lstm(x).squared().sum()
+        let targets = [x] + gru.parameters.map(\.value) + lstm.parameters.map(\.value)
+        let first = grad(of: loss, wrt: targets)
+        let second = grad(of: loss, wrt: targets)  // the stash was emptied by the first pass
+        for (a, b) in zip(first, second) { expectClose(a, b, rtol: 0, atol: 0) }
+        // passes on several threads at once through the same forward graph
+        let results = Mutex<[[Tensor]]>([])
+        let box = UncheckedBox((loss, targets))
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            let g = grad(of: box.value.0, wrt: box.value.1)
+            results.withLock { $0.append(g) }
+        }
+        for r in results.withLock({ $0 }) {
+            for (a, b) in zip(r, first) { expectClose(a, b, rtol: 0, atol: 0) }
+        }
+    }
+
+    @Test func stepListGradcheck() {
+        var rng = RandomGenerator(seed: 14)
+        let rnn = RNN(inputSize: F, hiddenSize: H, using: &rng), gru = GRU(inputSize: F, hiddenSize: H, using: &rng)
+        randomizeParameters(rnn, seed: 140)
+        randomizeParameters(gru, seed: 141)
+        let xs = (0..<T).map { randomTensor([N, F], seed: 142 &+ UInt64($0)) }
+        let err = gradcheck({ xs in
+            let a = rnn(steps: xs, initialState: nil), b = gru(steps: xs, initialState: nil)
+            return flat(Tensor.stack(a.states), b.final)
+        }, inputs: xs)
+        #expect(err < 1e-6, "gradcheck error \(err)")
     }
 
     // MARK: API paths

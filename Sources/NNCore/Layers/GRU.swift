@@ -70,15 +70,12 @@ public final class GRU: Layer {
         let n = seq.batch, hd = hiddenSize
         var h = initialState(h0, batch: n, hidden: hd, layer: "GRU", name: "initial h")
         guard seq.steps > 0 else { return ([], h) }
-        let w = inputWeight.value, u = recurrentWeight.value, bi = inputBias?.value
-        let bh = recurrentBias?.value ?? Tensor.zeros([3 * hd])
-        let pre = seq.projected(w, bi)
+        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: inputBias?.value, u: recurrentWeight.value,
+                                recurrentBias: recurrentBias?.value, shared: false)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)
         for t in 0..<seq.steps {
-            let xp = Tensor.precomputedProjection(pre: pre, offset: t * n * 3 * hd, x: seq.step(t), w: w, b: bi)
-            let hu = Tensor.affine(h, u, bh)
-            h = Tensor.gruCell(xp, hu, h)
+            h = Tensor.gruCell(tape.inputProjection(step: t), tape.recurrentProjection(step: t, h: h), h)
             hs.append(h)
         }
         return (hs, h)

@@ -107,13 +107,12 @@ public final class LSTM: Layer {
         var h = initialState(s0?.hidden, batch: n, hidden: hd, layer: "LSTM", name: "initial h")
         var c = initialState(s0?.cell, batch: n, hidden: hd, layer: "LSTM", name: "initial c")
         guard seq.steps > 0 else { return ([], LSTMState(hidden: h, cell: c)) }
-        let w = inputWeight.value, u = recurrentWeight.value, b = bias?.value
-        let pre = seq.projected(w, b)
+        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: bias?.value, u: recurrentWeight.value,
+                                recurrentBias: nil, shared: true)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)
         for t in 0..<seq.steps {
-            let z = Tensor.recurrentPreactivation(pre: pre, offset: t * n * 4 * hd, x: seq.step(t), w: w, b: b, h: h, u: u)
-            (h, c) = Tensor.lstmCell(z, c, variant: variant)
+            (h, c) = Tensor.lstmCell(tape.preactivation(step: t, h: h), c, variant: variant)
             hs.append(h)
         }
         return (hs, LSTMState(hidden: h, cell: c))

@@ -84,12 +84,12 @@ public final class RNN: Layer {
         let n = seq.batch, hd = hiddenSize
         var h = initialState(h0, batch: n, hidden: hd, layer: "RNN", name: "initial h")
         guard seq.steps > 0 else { return ([], h) }
-        let w = inputWeight.value, u = recurrentWeight.value, b = bias?.value
-        let pre = seq.projected(w, b)
+        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: bias?.value, u: recurrentWeight.value,
+                                recurrentBias: nil, shared: true)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)
         for t in 0..<seq.steps {
-            h = Tensor.recurrentPreactivation(pre: pre, offset: t * n * hd, x: seq.step(t), w: w, b: b, h: h, u: u).tanh()
+            h = tape.preactivation(step: t, h: h).tanh()
             hs.append(h)
         }
         return (hs, h)

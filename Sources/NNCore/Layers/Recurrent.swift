@@ -14,19 +14,19 @@ public struct RecurrentOutput<State> {
     }
 }
 
-/// A sequence seen by the recurrent layers: its per-step inputs and all of its values as one
-/// [T·N, F] matrix for the input projection (one dgemm before the loop).
+/// A sequence seen by the recurrent layers: its values as one [T·N, F] matrix for the input
+/// projection (one dgemm before the loop) and the tensors the weights node records as inputs.
 struct SequenceInput {
     /// T, N, F.
     let steps: Int, batch: Int, features: Int
     /// Every step's input, row-major [T·N, F].
     let values: [Double]
-    /// The input of step t as a tape tensor [N, F].
-    let step: (Int) -> Tensor
+    /// The sequence as tape inputs: one [T, N, F] tensor, or T tensors [N, F].
+    let tapeInputs: [Tensor]
+    /// Whether `tapeInputs` is one [T, N, F] tensor.
+    let isSingleTensor: Bool
 
-    /// A time-major tensor [T, N, F]. A per-step slice is a `narrowed` copy; when `x` requires
-    /// grad each slice's backward pads to [T, N, F], so its gradient costs O(T²·N·F): pass the
-    /// steps as an array (``init(steps:features:)``) to avoid that for long sequences.
+    /// A time-major tensor [T, N, F].
     init(_ x: Tensor, features: Int, layer: String) {
         precondition(x.rank == 3 && x.shape[2] == features,
                      "\(layer): input must be time-major [T, N, \(features)], got \(x.shape)")
@@ -34,12 +34,8 @@ struct SequenceInput {
         batch = x.shape[1]
         self.features = features
         values = x.scalars
-        let n = x.shape[1]
-        if x.requiresGrad {
-            step = { t in x.narrowed(axis: 0, start: t, length: 1).reshaped([n, features]) }
-        } else {
-            step = { t in Tensor(shape: [n, features], scalars: Array(x.scalars[(t * n * features)..<((t + 1) * n * features)])) }
-        }
+        tapeInputs = [x]
+        isSingleTensor = true
     }
 
     /// Per-step tensors, each [N, F].
@@ -56,12 +52,8 @@ struct SequenceInput {
         v.reserveCapacity(xs.count * n * features)
         for x in xs { v.append(contentsOf: x.scalars) }
         values = v
-        step = { xs[$0] }
-    }
-
-    /// x·W + b for every step at once ([T·N, G] values, no tape).
-    func projected(_ w: Tensor, _ b: Tensor?) -> [Double] {
-        values.withUnsafeBufferPointer { Tensor.projectedValues($0, rows: steps * batch, w: w, b: b) }
+        tapeInputs = xs
+        isSingleTensor = false
     }
 }
 
