@@ -21,12 +21,12 @@ public enum LSTMVariant: Sendable, Equatable, Codable {
 
 // MARK: - Activation kernels
 
-/// In-place logistic sigmoid of `n` values at `p` (libmvec exp of −x, then 1/(1 + e)).
+/// Logistic sigmoid of `n` values from `x` into `y` (libmvec exp of −x, then 1/(1 + e)); x and y may alias.
 @inline(__always)
-private func sigmoidInPlace(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
-    for k in 0..<n { p[k] = -p[k] }
-    symmd_vexp(p, p, n)
-    for k in 0..<n { p[k] = 1 / (1 + p[k]) }
+private func vectorSigmoid(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+    for k in 0..<n { y[k] = -x[k] }
+    symmd_vexp(y, y, n)
+    for k in 0..<n { y[k] = 1 / (1 + y[k]) }
 }
 
 /// Activated gates of a row-major [rows, gates·hidden] pre-activation matrix: sigmoid on each
@@ -36,15 +36,18 @@ private func activateGates(_ z: [Double], rows: Int, hidden: Int, sigmoidBlocks:
     return z.withUnsafeBufferPointer { zp in
         Kernels.fill(rows * width) { a in
             guard rows * width > 0 else { return }
-            a.baseAddress!.update(from: zp.baseAddress!, count: rows * width)
             for r in 0..<rows {
                 var k = 0
                 while k < sigmoidBlocks.count {
-                    // merge neighbouring blocks of the same kind into one call
+                    // neighbouring blocks of the same kind in one call
                     var e = k + 1
                     while e < sigmoidBlocks.count && sigmoidBlocks[e] == sigmoidBlocks[k] { e += 1 }
-                    let p = a.baseAddress! + r * width + k * hidden, len = (e - k) * hidden
-                    if sigmoidBlocks[k] { sigmoidInPlace(p, len) } else { symmd_vtanh(p, p, len) }
+                    let off = r * width + k * hidden, len = (e - k) * hidden
+                    if sigmoidBlocks[k] {
+                        vectorSigmoid(zp.baseAddress! + off, a.baseAddress! + off, len)
+                    } else {
+                        symmd_vtanh(zp.baseAddress! + off, a.baseAddress! + off, len)
+                    }
                     k = e
                 }
             }
@@ -62,8 +65,8 @@ extension Tensor {
         precondition(z.shape == [n, 4 * hd] && cPrev.rank == 2, "lstmCell: gates \(z.shape) for state \(cPrev.shape)")
         let a = activateGates(z.scalars, rows: n, hidden: hd, sigmoidBlocks: [true, true, false, true])
         let count = n * hd
-        var cOut = [Double](repeating: 0, count: count)
-        var hOut = [Double](repeating: 0, count: count)
+        var cOut = Kernels.fill(count) { _ in }  // every element is written below
+        var hOut = Kernels.fill(count) { _ in }
         var tcOut = [Double]()  // tanh(c), standard cell only
         a.withUnsafeBufferPointer { ap in
             cPrev.scalars.withUnsafeBufferPointer { cp in
@@ -77,7 +80,7 @@ extension Tensor {
                             }
                         }
                         if variant == .standard {
-                            tcOut = [Double](repeating: 0, count: count)
+                            tcOut = Kernels.fill(count) { _ in }
                             tcOut.withUnsafeMutableBufferPointer { tc in
                                 if count > 0 { symmd_vtanh(c.baseAddress!, tc.baseAddress!, count) }
                                 for r in 0..<n {
@@ -117,8 +120,7 @@ extension Tensor {
             a.withUnsafeBufferPointer { ap in
                 cPrev.scalars.withUnsafeBufferPointer { cp in
                     if need[0] {
-                        var out = [Double](repeating: 0, count: n * 4 * hd)
-                        out.withUnsafeMutableBufferPointer { d in
+                        let out = Kernels.fill(n * 4 * hd) { d in
                             for r in 0..<n {
                                 let ar = ap.baseAddress! + r * 4 * hd, dr = d.baseAddress! + r * 4 * hd, o = r * hd
                                 for j in 0..<hd {
@@ -128,6 +130,7 @@ extension Tensor {
                                     dr[hd + j] = std ? df : -df
                                     dr[2 * hd + j] = gv * i * (1 - g * g)
                                 }
+                                (dr + 3 * hd).initialize(repeating: 0, count: hd)
                             }
                         }
                         dz = Tensor(shape: [n, 4 * hd], scalars: out)
@@ -158,14 +161,14 @@ extension Tensor {
             a.withUnsafeBufferPointer { ap in
                 s.withUnsafeBufferPointer { sp in
                     if need[0] {
-                        var out = [Double](repeating: 0, count: n * 4 * hd)
-                        out.withUnsafeMutableBufferPointer { d in
+                        let out = Kernels.fill(n * 4 * hd) { d in
                             for r in 0..<n {
-                                let ar = ap.baseAddress! + r * 4 * hd + 3 * hd, dr = d.baseAddress! + r * 4 * hd + 3 * hd
+                                let ar = ap.baseAddress! + r * 4 * hd + 3 * hd, dr = d.baseAddress! + r * 4 * hd
                                 let o0 = r * hd
+                                dr.initialize(repeating: 0, count: 3 * hd)
                                 for j in 0..<hd {
                                     let o = ar[j]
-                                    dr[j] = gp[o0 + j] * sp[o0 + j] * o * (1 - o)
+                                    dr[3 * hd + j] = gp[o0 + j] * sp[o0 + j] * o * (1 - o)
                                 }
                             }
                         }
@@ -249,7 +252,7 @@ extension Tensor {
                             for r in 0..<n {
                                 let b = r * w
                                 for k in 0..<(2 * hd) { ap[b + k] = xq[b + k] + uq[b + k] }
-                                sigmoidInPlace(ap.baseAddress! + b, 2 * hd)
+                                vectorSigmoid(ap.baseAddress! + b, ap.baseAddress! + b, 2 * hd)
                                 for k in 0..<hd { ap[b + 2 * hd + k] = xq[b + 2 * hd + k] + ap[b + k] * uq[b + 2 * hd + k] }
                                 symmd_vtanh(ap.baseAddress! + b + 2 * hd, ap.baseAddress! + b + 2 * hd, hd)
                                 for k in 0..<hd {
