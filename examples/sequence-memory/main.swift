@@ -8,6 +8,7 @@
 //
 //   swift run -c release sequence-memory [--task hold|delay] [--seed N] [--out DIR]
 //                                        [--steps N] [--hidden N] [--delays d1,d2,…]
+import CBLAS
 import Foundation
 import NNCore
 
@@ -174,6 +175,7 @@ func trainAndTest(_ model: some SequenceModel, lag d: Int, length: Int, options:
 // MARK: - Main
 
 Allocator.tuneForTensors()
+openblas_set_num_threads(1)  // small matrices: BLAS threads cost more than they save (and spin when cores are busy)
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 let start = Date()
 switch options.task {

@@ -31,15 +31,18 @@ public struct LSTMState {
 ///     c_t = (1 − f) ⊙ c_{t−1} + i ⊙ g,    h_t = o ⊙ c_t.
 ///
 /// The lecture-notes cell is *not* the standard cell: its f is a "forget" gate in the literal
-/// sense (f = 1 erases the memory, f = 0 keeps it) and h has no tanh squashing, so |h| ≤ |c| is
-/// unbounded. It is also not Greff et al.'s coupled input–forget gate (CIFG) cell
-/// (“LSTM: A Search Space Odyssey”, 2017), which ties the *input* gate to the forget gate,
-/// c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, and keeps h = o ⊙ tanh(c): here i and f stay independent.
+/// sense (f = 1 erases the memory, f = 0 keeps it), and h = o ⊙ c has no tanh, so h is not
+/// confined to (−1, 1) but follows c. It is also not Greff et al.'s coupled input–forget gate
+/// (CIFG) cell (“LSTM: A Search Space Odyssey”, 2017), which ties the *input* gate to the
+/// forget gate, c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, and keeps h = o ⊙ tanh(c): here i and f stay
+/// independent.
 ///
-/// Each step is two recorded ops after one dgemm: the inputs of all steps are projected by W
-/// in a single dgemm before the loop, then per step h·U is added (one dgemm) and a fused
-/// kernel applies the gates. Backpropagation through time is the tape's; gradients can be
-/// differentiated again.
+/// The inputs of all steps are projected by W in one dgemm before the loop; each step is then
+/// one recorded matmul op (adds h·U, one dgemm) and two recorded fused-kernel ops (c_t, then
+/// h_t). Backpropagation through time is the tape's: the weight gradients of all steps are
+/// gathered into one dgemm each (see `RecurrentSteps.swift`), and under `createGraph` the
+/// backward is built from differentiable ops (gate blocks sliced with `narrowed`), so
+/// gradients can be differentiated again.
 ///
 /// - Complexity: O(T·N·H·(F + H)) per forward and backward pass.
 public final class LSTM: Layer {

@@ -47,11 +47,13 @@ final class StepGradientStash: @unchecked Sendable {
     func put(step t: Int, input: Tensor? = nil, recurrent: Tensor? = nil, hPrev: Tensor? = nil) {
         let key = currentThreadKey(), n = steps
         entries.withLock { e in
-            let empty = Entry(input: .init(repeating: nil, count: n), recurrent: .init(repeating: nil, count: n),
-                              hPrev: .init(repeating: nil, count: n))
-            if let input { e[key, default: empty].input[t] = input }
-            if let recurrent { e[key, default: empty].recurrent[t] = recurrent }
-            if let hPrev { e[key, default: empty].hPrev[t] = hPrev }
+            if e[key] == nil {
+                e[key] = Entry(input: .init(repeating: nil, count: n), recurrent: .init(repeating: nil, count: n),
+                               hPrev: .init(repeating: nil, count: n))
+            }
+            if let input { e[key]!.input[t] = input }
+            if let recurrent { e[key]!.recurrent[t] = recurrent }
+            if let hPrev { e[key]!.hPrev[t] = hPrev }
         }
     }
 
