@@ -266,5 +266,12 @@ for (e, p) in zip(test, predicted).prefix(8) {
     print("  \(e.text.padding(toLength: questionLength, withPad: " ", startingAt: 0)) → \(guess.isEmpty ? "(empty)" : guess)"
           + "  \(digits(e.a + e.b) == p ? "✓" : "✗ (\(e.a + e.b))")")
 }
+let mistakes = zip(test, predicted).filter { digits($0.a + $0.b) != $1 }
+if !mistakes.isEmpty {
+    print("held-out mistakes (\(mistakes.count) in all, first \(min(4, mistakes.count))):")
+    for (e, p) in mistakes.prefix(4) {
+        print("  \(e.text.padding(toLength: questionLength, withPad: " ", startingAt: 0)) → \(p.map(String.init).joined()) (true \(e.a + e.b))")
+    }
+}
 print(String(format: "total time %.0f s", Date().timeIntervalSince(start)))
 print(String(format: "held-out exact-sequence accuracy: %.1f %%", 100 * acc))
