@@ -69,8 +69,10 @@ let package = Package(
         .executableTarget(name: "dying-relu", dependencies: ["NNCore"], path: "examples/dying-relu"),
         .executableTarget(name: "lenet-digits", dependencies: ["NNCore"], path: "examples/lenet-digits",
                           exclude: ["data"]),
-        .executableTarget(name: "sequence-memory", dependencies: ["NNCore"], path: "examples/sequence-memory"),
-        .executableTarget(name: "seq2seq", dependencies: ["NNCore"], path: "examples/seq2seq"),
+        .executableTarget(name: "sequence-memory", dependencies: ["NNCore", "CBLAS"], path: "examples/sequence-memory",
+                          exclude: ["README.md"]),
+        .executableTarget(name: "seq2seq", dependencies: ["NNCore", "CBLAS"], path: "examples/seq2seq",
+                          exclude: ["README.md"]),
         .executableTarget(name: "resnet-depth", dependencies: ["NNCore"], path: "examples/resnet-depth"),
 
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
