@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NNCore", targets: ["NNCore"]),
         .library(name: "Atomistics", targets: ["Atomistics"]),
         .library(name: "TrajectoryIO", targets: ["TrajectoryIO"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -56,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "symmd",
             dependencies: [
-                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO",
+                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -81,6 +82,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Structure and trajectory files (extxyz, LAMMPS data); depends on Atomistics only.
         .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
+        .target(name: "Analysis", dependencies: ["Atomistics"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Atomistics"]),
         .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
                     exclude: ["Fixtures"]),
     ]

@@ -249,7 +249,8 @@ public struct Box: Sendable, Equatable, Codable {
         func range(_ k: Int, _ sk: Double) -> ClosedRange<Int> {
             guard periodic[k] else { return 0...0 }
             let reach = r / w[k]
-            return Int((-sk - reach).rounded(.up))...Int((-sk + reach).rounded(.down))
+            // the current image (0) is always in range, also when rounding empties the interval
+            return min(0, Int((-sk - reach).rounded(.up)))...max(0, Int((-sk + reach).rounded(.down)))
         }
         let base = best
         for i in range(0, s.0) {

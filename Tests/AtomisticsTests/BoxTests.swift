@@ -147,3 +147,13 @@ import Testing
         }
     }
 }
+
+@Suite struct MinimumImageEdgeTests {
+    /// Separations of exactly half a lattice vector (perfect crystals) once made an empty image range trap.
+    @Test func halfBoxSeparationsDoNotTrap() throws {
+        let box = try Box(lengths: [14.4, 14.4, 14.4])
+        var d = (7.2, 1.8, 0.0)
+        box.minimumImage(&d)
+        #expect(abs(abs(d.0) - 7.2) < 1e-12 && abs(d.1 - 1.8) < 1e-12)
+    }
+}

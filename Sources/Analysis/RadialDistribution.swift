@@ -1,0 +1,122 @@
+import Atomistics
+
+/// The radial distribution function g(r) of a species pair, accumulated over frames.
+///
+/// Normalisation as LAMMPS `compute rdf` and MDAnalysis `InterRDF`: for bin k,
+/// g(r_k) = V · n_k / (N_A · N_B′ · 4/3 π (r_{k+1}³ − r_k³)), where n_k counts ordered pairs
+/// (i in A, j in B, i ≠ j) per frame and N_B′ = N_B − 1 for like pairs, N_B otherwise.
+/// Distances use the minimum image, which is exact for r_max up to half the shortest
+/// perpendicular box width; a larger r_max is refused.
+public struct RadialDistribution: Sendable {
+    /// Outer radius (length units, Å in metal).
+    public let rMax: Double
+    /// Number of bins of width rMax/bins on [0, rMax].
+    public let bins: Int
+    /// Summed per-bin values of V·n_k/(N_A N_B′) over frames.
+    private var sum: [Double]
+    /// Summed density N_B′/V over frames (for the coordination number).
+    private var densitySum = 0.0
+    /// Frames accumulated.
+    public private(set) var frames = 0
+
+    /// An empty accumulator.
+    public init(rMax: Double, bins: Int) {
+        precondition(rMax > 0 && bins > 0, "RadialDistribution: rMax \(rMax) and bins \(bins) must be positive")
+        self.rMax = rMax
+        self.bins = bins
+        sum = [Double](repeating: 0, count: bins)
+    }
+
+    /// Bin centres (length units).
+    public var r: [Double] { (0..<bins).map { (Double($0) + 0.5) * rMax / Double(bins) } }
+
+    /// g(r) averaged over the frames so far.
+    public var g: [Double] {
+        let dr = rMax / Double(bins)
+        return (0..<bins).map { k in
+            let shell = 4.0 / 3.0 * Double.pi * (pow3(Double(k + 1) * dr) - pow3(Double(k) * dr))
+            return frames == 0 ? 0 : sum[k] / (Double(frames) * shell)
+        }
+    }
+
+    /// The running coordination number ∫₀^r ρ′ g 4πr² dr at each bin's outer edge (ρ′ = N_B′/V):
+    /// the mean number of B neighbours of an A atom within r.
+    public var coordination: [Double] {
+        let dr = rMax / Double(bins)
+        let rho = frames == 0 ? 0 : densitySum / Double(frames)
+        var acc = 0.0
+        return g.enumerated().map { k, gk in
+            acc += rho * gk * 4.0 / 3.0 * Double.pi * (pow3(Double(k + 1) * dr) - pow3(Double(k) * dr))
+            return acc
+        }
+    }
+
+    /// Adds one frame: positions (3N, length units) in `box`, the atoms of species A and B.
+    ///
+    /// - Throws: `AnalysisError.rMaxTooLarge` when rMax exceeds half the shortest periodic
+    ///   perpendicular width of the box.
+    public mutating func add(positions: [Double], box: Box, a: [Int], b: [Int]) throws(AnalysisError) {
+        let half = 0.5 * zip(box.perpendicularWidths, box.periodic).filter { $0.1 }.map(\.0).min()!
+        guard rMax <= half * (1 + 1e-12) else { throw .rMaxTooLarge(rMax: rMax, halfWidth: half) }
+        let like = Set(a) == Set(b)
+        let pairsNorm = Double(a.count) * Double(like ? b.count - 1 : b.count)
+        guard pairsNorm > 0 else { return }
+        let scale = box.volume / pairsNorm
+        let inv = Double(bins) / rMax
+        let r2max = rMax * rMax
+        var counts = [Double](repeating: 0, count: bins)
+        // orthorhombic: per-axis rounding is the exact minimum image for r < half the box
+        let ortho = box.isOrthorhombic
+        let len = [box.vectors[0], box.vectors[4], box.vectors[8]]
+        let inv3 = len.map { 1 / $0 }
+        for i in a {
+            for j in b where j != i {
+                var d = (positions[3 * j] - positions[3 * i], positions[3 * j + 1] - positions[3 * i + 1],
+                         positions[3 * j + 2] - positions[3 * i + 2])
+                if ortho {
+                    if box.periodic[0] { d.0 -= len[0] * (d.0 * inv3[0]).rounded() }
+                    if box.periodic[1] { d.1 -= len[1] * (d.1 * inv3[1]).rounded() }
+                    if box.periodic[2] { d.2 -= len[2] * (d.2 * inv3[2]).rounded() }
+                } else {
+                    box.minimumImage(&d)
+                }
+                let r2 = d.0 * d.0 + d.1 * d.1 + d.2 * d.2
+                if r2 < r2max {
+                    let k = Int(r2.squareRoot() * inv)
+                    if k < bins { counts[k] += 1 }
+                }
+            }
+        }
+        for k in 0..<bins { sum[k] += counts[k] * scale }
+        densitySum += Double(like ? b.count - 1 : b.count) / box.volume  // N_B′/V: counts exact neighbours
+        frames += 1
+    }
+
+    /// The first maximum of g(r): (r, g).
+    public var firstPeak: (r: Double, g: Double) {
+        let gs = g, rs = r
+        guard var best = gs.indices.first else { return (0, 0) }
+        for k in gs.indices where gs[k] > gs[best] { best = k }
+        return (rs[best], gs[best])
+    }
+}
+
+@inline(__always) private func pow3(_ x: Double) -> Double { x * x * x }
+
+/// What can go wrong in an analysis.
+public enum AnalysisError: Error, Equatable, CustomStringConvertible {
+    /// r_max beyond half the shortest perpendicular width (minimum image no longer exact).
+    case rMaxTooLarge(rMax: Double, halfWidth: Double)
+    /// A species named in a pair is not in the trajectory.
+    case unknownSpecies(String, available: [String])
+
+    /// One line saying what was expected and found.
+    public var description: String {
+        switch self {
+        case .rMaxTooLarge(let r, let h):
+            "rmax \(r) exceeds half the shortest perpendicular box width (\(h)); expected rmax ≤ \(h)"
+        case .unknownSpecies(let s, let av):
+            "species '\(s)' is not in the trajectory; expected one of \(av)"
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Analysis
+import ArgumentParser
+import Atomistics
+import Foundation
+import TrajectoryIO
+
+/// `symmd analyze …`: analyses of a trajectory.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse a trajectory (extxyz for now).",
+        subcommands: [RDFCommand.self])
+}
+
+/// `START:STOP:STEP` frame selection (each part optional, Python slice semantics, STOP exclusive).
+struct FrameSelection: ExpressibleByArgument {
+    var start: Int?
+    var stop: Int?
+    var step: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard (1...3).contains(parts.count) else { return nil }
+        func int(_ s: String) -> Int?? { s.isEmpty ? .some(nil) : Int(s).map { .some($0) } }
+        guard let a = int(parts[0]) else { return nil }
+        start = a
+        if parts.count == 1 {
+            guard let a else { return nil }
+            stop = a + 1
+            step = 1
+            return
+        }
+        guard let b = int(parts[1]) else { return nil }
+        stop = b
+        if parts.count == 3 {
+            guard let c = int(parts[2]), let c, c > 0 else { return nil }
+            step = c
+        } else {
+            step = 1
+        }
+    }
+
+    /// The selected indices of `count` frames.
+    func indices(_ count: Int) -> [Int] {
+        func norm(_ v: Int?, _ d: Int) -> Int { v.map { $0 < 0 ? max(0, count + $0) : min($0, count) } ?? d }
+        return Array(stride(from: norm(start, 0), to: norm(stop, count), by: step))
+    }
+}
+
+/// `symmd analyze rdf TRAJ`: g(r) of a species pair.
+struct RDFCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rdf",
+        abstract: "Radial distribution function g(r) of a species pair, averaged over frames.",
+        discussion: """
+            Normalised with N(N−1) for like pairs (N_A·N_B otherwise), as LAMMPS compute rdf and
+            MDAnalysis InterRDF. Writes PREFIX.csv with columns r,g,coordination.
+            Example:
+              symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
+            """)
+
+    @Argument(help: "Trajectory file (extxyz).") var trajectory: String
+    @Option(help: "Species pair A-B (default: all atoms with all atoms).") var pairs: String?
+    @Option(help: "Outer radius in length units (default: half the shortest perpendicular box width).") var rmax: Double?
+    @Option(help: "Number of bins.") var bins: Int = 200
+    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
+    @Option(help: "Output file prefix: writes PREFIX.csv.") var out: String?
+
+    func run() throws {
+        try userFacing {
+            guard bins > 0 else { throw ValidationError("--bins must be positive, got \(bins)") }
+            let all = try ExtXYZ.read(URL(fileURLWithPath: trajectory))
+            guard !all.isEmpty else { throw ValidationError("\(trajectory): no frames") }
+            let chosen = (frames?.indices(all.count) ?? Array(0..<all.count))
+            guard !chosen.isEmpty else { throw ValidationError("--frames selects no frame of \(all.count)") }
+            let first = try all[chosen[0]].system()
+            let names = first.typeNames
+            var a = Array(0..<first.count), b = a
+            if let pairs {
+                let p = pairs.split(separator: "-").map(String.init)
+                guard p.count == 2 else { throw ValidationError("--pairs: expected A-B, found '\(pairs)'") }
+                func members(_ s: String) throws -> [Int] {
+                    guard let t = names.firstIndex(of: s) else { throw AnalysisError.unknownSpecies(s, available: names) }
+                    return first.types.indices.filter { first.types[$0] == t }
+                }
+                a = try members(p[0])
+                b = try members(p[1])
+            }
+            let half = 0.5 * (first.box.perpendicularWidths.min() ?? 0)
+            var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
+            for k in chosen {
+                let s = try all[k].system(typeNames: names)
+                try rdf.add(positions: s.positions, box: s.box, a: a, b: b)
+            }
+            let peak = rdf.firstPeak
+            print(String(format: "g(r) over %d frames, %d bins to r = %.4g: first peak g = %.4f at r = %.4f",
+                         rdf.frames, bins, rdf.rMax, peak.g, peak.r))
+            if let out {
+                var csv = "r,g,coordination\n"
+                for (k, (r, g)) in zip(rdf.r, rdf.g).enumerated() {
+                    csv += "\(r),\(g),\(rdf.coordination[k])\n"
+                }
+                let url = URL(fileURLWithPath: out + ".csv")
+                try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try csv.write(to: url, atomically: true, encoding: .utf8)
+                print("written: \(url.path)")
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Analysis
+import Atomistics
+import Testing
+
+@Suite struct RadialDistributionTests {
+    /// Uniform random points (an ideal gas) have g(r) = 1 within counting noise.
+    @Test func idealGasIsFlat() throws {
+        var rng = Xoshiro256StarStar(seed: 3)
+        let box = try Box(lengths: [10, 10, 10])
+        let n = 400
+        var rdf = RadialDistribution(rMax: 5, bins: 10)
+        for _ in 0..<20 {
+            let x = (0..<(3 * n)).map { _ in 10 * rng.nextUniform() }
+            try rdf.add(positions: x, box: box, a: Array(0..<n), b: Array(0..<n))
+        }
+        // outer bins hold ~ thousands of pairs per frame: 5 % is many standard errors
+        for (r, g) in zip(rdf.r, rdf.g) where r > 1.5 { #expect(abs(g - 1) < 0.05, "g(\(r)) = \(g)") }
+    }
+
+    /// A perfect fcc crystal: the first shell holds exactly 12 neighbours at a/√2.
+    @Test func fccFirstShellHoldsTwelve() throws {
+        let a = 3.6
+        let s = try Lattice.fcc.system(latticeConstant: a, cells: [4, 4, 4], mass: 63.546)
+        var rdf = RadialDistribution(rMax: 7.0, bins: 700)
+        try rdf.add(positions: s.positions, box: s.box, a: Array(0..<s.count), b: Array(0..<s.count))
+        let peak = rdf.firstPeak
+        #expect(abs(peak.r - a / 2.0.squareRoot()) < 0.01)
+        // coordination just past the first shell and before the second (at a)
+        let k = Int(3.0 / 0.01)
+        #expect(abs(rdf.coordination[k] - 12) < 1e-9, "coordination \(rdf.coordination[k])")
+        #expect(abs(rdf.coordination[Int(3.7 / 0.01)] - 18) < 1e-9)
+    }
+
+    @Test func refusesRadiusBeyondHalfTheBox() throws {
+        let box = try Box(lengths: [6, 8, 8])
+        var rdf = RadialDistribution(rMax: 3.5, bins: 10)
+        #expect(throws: AnalysisError.rMaxTooLarge(rMax: 3.5, halfWidth: 3)) {
+            try rdf.add(positions: [0, 0, 0, 1, 1, 1], box: box, a: [0, 1], b: [0, 1])
+        }
+    }
+
+    /// Unlike pairs use N_A·N_B, like pairs N(N−1): a two-species ideal gas is flat for both.
+    @Test func unlikePairsAreNormalisedByNaNb() throws {
+        var rng = Xoshiro256StarStar(seed: 9)
+        let box = try Box(lengths: [9, 9, 9])
+        var ab = RadialDistribution(rMax: 4.5, bins: 9)
+        for _ in 0..<30 {
+            let x = (0..<(3 * 300)).map { _ in 9 * rng.nextUniform() }
+            try ab.add(positions: x, box: box, a: Array(0..<100), b: Array(100..<300))
+        }
+        for (r, g) in zip(ab.r, ab.g) where r > 1.5 { #expect(abs(g - 1) < 0.06, "g(\(r)) = \(g)") }
+    }
+}
