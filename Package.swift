@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "symmd-bench",
             dependencies: [
-                "NNCore", "CBLAS",
+                "NNCore", "CBLAS", "Atomistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "two-layer", dependencies: ["NNCore"], path: "examples/two-layer"),
