@@ -19,6 +19,13 @@ protocol PairFunction {
     static var stride: Int { get }
     /// Untruncated u(r) (energy) and F/r = −u'(r)/r (energy/length²) at r².
     static func evaluate(_ r2: Double, _ p: UnsafePointer<Double>) -> (energy: Double, fpair: Double)
+    /// True when evaluating beyond the cutoff is cheap and finite (no library call), so the loop
+    /// may evaluate every entry and select instead of branching on the cutoff.
+    static var branchless: Bool { get }
+}
+
+extension PairFunction {
+    @inlinable static var branchless: Bool { false }
 }
 
 /// A pair potential's parameter table: per ordered type pair (t_i·T + t_j), a block of
@@ -134,16 +141,24 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
             var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
             let tb = tab.baseAddress!
             // The pair function with its truncation: (u, F/r) within the pair's cutoff, nil beyond.
+            // Without a force shift, for a cheap function (LJ), a pair beyond its cutoff (but within the list's) gets u = F/r = 0
+            // by a select instead of a branch: which pairs are in is close to random, and the
+            // mispredicted branch cost more than evaluating the function for every entry.
             @inline(__always) func interact(_ r2: Double, _ p: UnsafePointer<Double>) -> (u: Double, fpair: Double)? {
-                if r2 >= p[0] { return nil }
-                var (u, fpair) = F.evaluate(r2, p)
-                u -= p[2]
-                if S.enabled && p[3] != 0 {
-                    let r = r2.squareRoot()
-                    u -= (r - p[1]) * p[3]
-                    fpair += p[3] / r
+                if S.enabled || !F.branchless {
+                    if r2 >= p[0] { return nil }
+                    var (u, fpair) = F.evaluate(r2, p)
+                    u -= p[2]
+                    if p[3] != 0 {
+                        let r = r2.squareRoot()
+                        u -= (r - p[1]) * p[3]
+                        fpair += p[3] / r
+                    }
+                    return (u, fpair)
                 }
-                return (u, fpair)
+                let (u, fpair) = F.evaluate(r2, p)
+                let inside = r2 < p[0]
+                return (inside ? u - p[2] : 0, inside ? fpair : 0)
             }
             let split = ue.count == n
             for i in range {
