@@ -257,11 +257,11 @@ struct BinGrid: @unchecked Sendable {
                     let d0 = st[s], d1 = st[s + 1], d2 = st[s + 2]
                     s += 3
                     var c0 = b0 + d0, i0 = 0
-                    if p0 { i0 = Self.floorDiv(c0, n0); c0 -= i0 * n0 } else if c0 < 0 || c0 >= n0 { continue }
+                    if p0 { i0 = Self.wrap(&c0, n0) } else if c0 < 0 || c0 >= n0 { continue }
                     var c1 = b1 + d1, i1 = 0
-                    if p1 { i1 = Self.floorDiv(c1, n1); c1 -= i1 * n1 } else if c1 < 0 || c1 >= n1 { continue }
+                    if p1 { i1 = Self.wrap(&c1, n1) } else if c1 < 0 || c1 >= n1 { continue }
                     var c2 = b2 + d2, i2 = 0
-                    if p2 { i2 = Self.floorDiv(c2, n2); c2 -= i2 * n2 } else if c2 < 0 || c2 >= n2 { continue }
+                    if p2 { i2 = Self.wrap(&c2, n2) } else if c2 < 0 || c2 >= n2 { continue }
                     let a0 = Double(i0), a1 = Double(i1), a2 = Double(i2)
                     let sx = a0 * h0 + a1 * h3 + a2 * h6 - xi
                     let sy = a0 * h1 + a1 * h4 + a2 * h7 - yi
@@ -319,7 +319,12 @@ struct BinGrid: @unchecked Sendable {
         }}}}}}}
     }
 
-    @inline(__always) static func floorDiv(_ a: Int, _ b: Int) -> Int {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
+    /// Wraps bin coordinate `c` into 0..<n and returns the number of periods taken off (floor(c/n)),
+    /// without an integer division: stencil offsets are within a few periods of the grid.
+    @inline(__always) static func wrap(_ c: inout Int, _ n: Int) -> Int {
+        var k = 0
+        while c < 0 { c &+= n; k &-= 1 }
+        while c >= n { c &-= n; k &+= 1 }
+        return k
     }
 }
