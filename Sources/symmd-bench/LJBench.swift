@@ -52,7 +52,9 @@ enum LJBench {
     /// LAMMPS's "Loop time" of one in.lj run (one process, OMP_NUM_THREADS=1); nil when `lmp` or
     /// in.lj is missing or the run fails.
     static func lammpsLoopSeconds(_ context: BenchContext) -> Double? {
-        let input = (context.anchorsDirectory as NSString).appendingPathComponent("lammps/in.lj")
+        // Absolute: LAMMPS runs in a temporary directory (its log.lammps and restart files go there).
+        let input = URL(fileURLWithPath: context.anchorsDirectory).appendingPathComponent("lammps/in.lj")
+            .standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: input), runProcess("sh", ["-c", "command -v lmp"]).status == 0 else {
             return nil
         }
@@ -128,7 +130,7 @@ enum LJBench {
                     note += String(format: ", LAMMPS %.1f steps/s (1 process, OMP_NUM_THREADS=1)", 100 / lammps)
                     if threads != 1 { note += "; symmd on \(threads) threads against LAMMPS on 1" }
                 } else {
-                    note += "; lmp or lammps/in.lj not found: anchor skipped"
+                    note += "; lmp or lammps/in.lj not found (or lmp failed): anchor skipped"
                 }
                 note += "; median of \(runs)"
                 return BenchResult(name: "lj-bench-\(threads)t", unit: "s/100 steps", symmd: ours,
