@@ -51,7 +51,7 @@ public struct NeighborList: Sendable, Codable {
     /// Entries of atom i with a zero shift come first, up to (not including) `unshiftedEnd[i]`;
     /// the pair loops skip the shift for them. Empty when unknown (e.g. a decoded list, which
     /// then takes the general path with the same summation order). Not encoded.
-    @usableFromInline internal(set) var unshiftedEnd: [Int] = []
+    @usableFromInline var unshiftedEnd: [Int] = []
     /// How many times the list was built.
     public internal(set) var buildCount = 0
     /// LAMMPS's dangerous builds: rebuilds found necessary (by the skin/2 check) at the first
