@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "symmd-bench",
             dependencies: [
-                "NNCore", "CBLAS",
+                "NNCore", "CBLAS", "Atomistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "two-layer", dependencies: ["NNCore"], path: "examples/two-layer"),

@@ -32,12 +32,14 @@ extension NeighborList {
             if let bad = part.overlap {
                 throw AtomisticsError.overlappingAtoms(i: bad.i, j: bad.j, distance: bad.r, minimum: minimumDistance)
             }
-            var off = offsets
-            off.removeAll(keepingCapacity: true)
+            var off = offsets, ue = unshiftedEnd
+            unshiftedEnd = []
+            off.removeAll(keepingCapacity: true); ue.removeAll(keepingCapacity: true)
             off.append(0)
             var total = 0
-            for c in part.counts { total += c; off.append(total) }
+            for (c, z) in zip(part.counts, part.unshiftedCounts) { ue.append(total + z); total += c; off.append(total) }
             offsets = off
+            unshiftedEnd = ue
             neighbors = part.neighbors
             shifts = part.shifts
         } else {
@@ -52,17 +54,19 @@ extension NeighborList {
                 throw AtomisticsError.overlappingAtoms(i: bad.i, j: bad.j, distance: bad.r, minimum: minimumDistance)
             }
             // Concatenate the blocks in order.
-            var off = offsets, nb = neighbors, sh = shifts
-            neighbors = []; shifts = []
+            var off = offsets, nb = neighbors, sh = shifts, ue = unshiftedEnd
+            neighbors = []; shifts = []; unshiftedEnd = []
             off.removeAll(keepingCapacity: true); nb.removeAll(keepingCapacity: true); sh.removeAll(keepingCapacity: true)
+            ue.removeAll(keepingCapacity: true)
             off.append(0)
             var total = 0
             for p in parts {
-                for c in p.counts { total += c; off.append(total) }
+                for (c, z) in zip(p.counts, p.unshiftedCounts) { ue.append(total + z); total += c; off.append(total) }
                 nb.append(contentsOf: p.neighbors)
                 sh.append(contentsOf: p.shifts)
             }
             offsets = off
+            unshiftedEnd = ue
             neighbors = nb
             shifts = sh
         }
@@ -76,6 +80,8 @@ extension NeighborList {
 /// One thread's share of a build: per-atom counts, entries, shifts, and the first overlap seen.
 struct BuildPart {
     var counts: [Int] = []
+    /// Per atom, how many of its entries (the first ones) have a zero shift.
+    var unshiftedCounts: [Int] = []
     var neighbors: [Int32] = []
     var shifts: [Double] = []
     var overlap: (i: Int, j: Int, r: Double)? = nil
@@ -213,10 +219,13 @@ struct BinGrid: @unchecked Sendable {
     }
 
     /// Appends the entries of atoms in `range` to `part` (whose arrays may keep capacity from an
-    /// earlier build).
+    /// earlier build). Each atom's entries with a zero shift come first, the others after, each
+    /// group in stencil order.
     func search(_ range: Range<Int>, box: Box, half: Bool, rc2: Double, min2: Double, into part: inout BuildPart) {
         part.counts.removeAll(keepingCapacity: true)
         part.counts.reserveCapacity(range.count)
+        part.unshiftedCounts.removeAll(keepingCapacity: true)
+        part.unshiftedCounts.reserveCapacity(range.count)
         part.neighbors.removeAll(keepingCapacity: true)
         part.shifts.removeAll(keepingCapacity: true)
         part.overlap = nil
@@ -224,6 +233,13 @@ struct BinGrid: @unchecked Sendable {
         let (p0, p1, p2) = periodic
         let h = box.vectors
         let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7], h8 = h[8]
+        // One atom's entries are gathered in scratch buffers (zero-shift ones apart) and appended
+        // to the part once per atom; the buffers grow before a bin could overflow them.
+        var capacity = 256
+        var zeroJ = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        var moreJ = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        var moreS = UnsafeMutablePointer<Double>.allocate(capacity: 3 * capacity)
+        defer { zeroJ.deallocate(); moreJ.deallocate(); moreS.deallocate() }
         stencil.withUnsafeBufferPointer { st in
         binStart.withUnsafeBufferPointer { start in
         binAtoms.withUnsafeBufferPointer { atoms in
@@ -235,24 +251,37 @@ struct BinGrid: @unchecked Sendable {
                 let b0 = Int(ab[3 * i]), b1 = Int(ab[3 * i + 1]), b2 = Int(ab[3 * i + 2])
                 let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
                 let fi0 = Int(img[3 * i]), fi1 = Int(img[3 * i + 1]), fi2 = Int(img[3 * i + 2])
-                var found = 0
+                var nz = 0, nm = 0
                 var s = 0
                 while s < st.count {
                     let d0 = st[s], d1 = st[s + 1], d2 = st[s + 2]
                     s += 3
                     var c0 = b0 + d0, i0 = 0
-                    if p0 { i0 = Self.floorDiv(c0, n0); c0 -= i0 * n0 } else if c0 < 0 || c0 >= n0 { continue }
+                    if p0 { i0 = Self.wrap(&c0, n0) } else if c0 < 0 || c0 >= n0 { continue }
                     var c1 = b1 + d1, i1 = 0
-                    if p1 { i1 = Self.floorDiv(c1, n1); c1 -= i1 * n1 } else if c1 < 0 || c1 >= n1 { continue }
+                    if p1 { i1 = Self.wrap(&c1, n1) } else if c1 < 0 || c1 >= n1 { continue }
                     var c2 = b2 + d2, i2 = 0
-                    if p2 { i2 = Self.floorDiv(c2, n2); c2 -= i2 * n2 } else if c2 < 0 || c2 >= n2 { continue }
+                    if p2 { i2 = Self.wrap(&c2, n2) } else if c2 < 0 || c2 >= n2 { continue }
                     let a0 = Double(i0), a1 = Double(i1), a2 = Double(i2)
                     let sx = a0 * h0 + a1 * h3 + a2 * h6 - xi
                     let sy = a0 * h1 + a1 * h4 + a2 * h7 - yi
                     let sz = a0 * h2 + a1 * h5 + a2 * h8 - zi
                     let zero = d0 == 0 && d1 == 0 && d2 == 0
                     let c = (c0 * n1 + c1) * n2 + c2
-                    for q in start[c]..<start[c &+ 1] {
+                    let lo = start[c], hi = start[c &+ 1]
+                    if Swift.max(nz, nm) + (hi - lo) > capacity {
+                        let grown = 2 * (Swift.max(nz, nm) + (hi - lo))
+                        let z2 = UnsafeMutablePointer<Int32>.allocate(capacity: grown)
+                        let m2 = UnsafeMutablePointer<Int32>.allocate(capacity: grown)
+                        let s2 = UnsafeMutablePointer<Double>.allocate(capacity: 3 * grown)
+                        z2.update(from: zeroJ, count: nz); m2.update(from: moreJ, count: nm); s2.update(from: moreS, count: 3 * nm)
+                        zeroJ.deallocate(); moreJ.deallocate(); moreS.deallocate()
+                        zeroJ = z2; moreJ = m2; moreS = s2
+                        capacity = grown
+                    }
+                    // Image of j relative to i before j's own image: (image + f_i)…
+                    let e0 = i0 + fi0, e1 = i1 + fi1, e2 = i2 + fi2
+                    for q in lo..<hi {
                         let q3 = 3 &* q
                         let dx = bx[q3] + sx, dy = bx[q3 &+ 1] + sy, dz = bx[q3 &+ 2] + sz
                         let r2 = dx * dx + dy * dy + dz * dz
@@ -264,22 +293,38 @@ struct BinGrid: @unchecked Sendable {
                             part.overlap = (Swift.min(i, j), Swift.max(i, j), r2.squareRoot())
                         }
                         // Shift for unwrapped positions: (image + f_i − f_j)·H.
-                        let t = box.latticeShift(i0 + fi0 - Int(img[3 * j]),
-                                                 i1 + fi1 - Int(img[3 * j + 1]),
-                                                 i2 + fi2 - Int(img[3 * j + 2]))
-                        part.neighbors.append(Int32(j))
-                        part.shifts.append(t.0)
-                        part.shifts.append(t.1)
-                        part.shifts.append(t.2)
-                        found += 1
+                        let j3 = 3 &* j
+                        let m0 = e0 - Int(img[j3]), m1 = e1 - Int(img[j3 &+ 1]), m2 = e2 - Int(img[j3 &+ 2])
+                        if m0 == 0 && m1 == 0 && m2 == 0 {
+                            zeroJ[nz] = Int32(truncatingIfNeeded: j)
+                            nz &+= 1
+                        } else {
+                            // Box.latticeShift, with the cell vectors in registers.
+                            let a0 = Double(m0), a1 = Double(m1), a2 = Double(m2)
+                            moreJ[nm] = Int32(truncatingIfNeeded: j)
+                            moreS[3 &* nm] = a0 * h0 + a1 * h3 + a2 * h6
+                            moreS[3 &* nm &+ 1] = a0 * h1 + a1 * h4 + a2 * h7
+                            moreS[3 &* nm &+ 2] = a0 * h2 + a1 * h5 + a2 * h8
+                            nm &+= 1
+                        }
                     }
                 }
-                part.counts.append(found)
+                part.neighbors.append(contentsOf: UnsafeBufferPointer(start: zeroJ, count: nz))
+                part.neighbors.append(contentsOf: UnsafeBufferPointer(start: moreJ, count: nm))
+                part.shifts.append(contentsOf: repeatElement(0.0, count: 3 * nz))
+                part.shifts.append(contentsOf: UnsafeBufferPointer(start: moreS, count: 3 * nm))
+                part.counts.append(nz + nm)
+                part.unshiftedCounts.append(nz)
             }
         }}}}}}}
     }
 
-    @inline(__always) static func floorDiv(_ a: Int, _ b: Int) -> Int {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
+    /// Wraps bin coordinate `c` into 0..<n and returns the number of periods taken off (floor(c/n)),
+    /// without an integer division: stencil offsets are within a few periods of the grid.
+    @inline(__always) static func wrap(_ c: inout Int, _ n: Int) -> Int {
+        var k = 0
+        while c < 0 { c &+= n; k &-= 1 }
+        while c >= n { c &-= n; k &+= 1 }
+        return k
     }
 }

@@ -4,7 +4,7 @@
 /// Entry e of atom i (offsets[i] ..< offsets[i+1]) is atom `neighbors[e]` translated by
 /// `shifts[3e ..< 3e+3]`: r_ij = x_j + shift − x_i, with x the positions the list was built from
 /// or any later positions (positions need not be wrapped; the shift includes every lattice
-/// translation). A `half` list holds each pair once (i < j, or for an atom's own image the
+/// translation). Within each atom the entries with a zero shift come first. A `half` list holds each pair once (i < j, or for an atom's own image the
 /// shift with the first non-zero component positive); a `full` list holds each pair from both
 /// sides. Every periodic image within the list cutoff is included, however small the box.
 ///
@@ -18,6 +18,11 @@ public struct NeighborList: Sendable, Codable {
         case half
         /// Each pair twice, once from each atom.
         case full
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cutoff, skin, kind, minimumDistance, every, delay, check, offsets, neighbors, shifts
+        case buildCount, dangerousBuildCount, stepsSinceBuild, referencePositions, referenceBox
     }
 
     /// The potential's cutoff (length units).
@@ -43,6 +48,10 @@ public struct NeighborList: Sendable, Codable {
     public internal(set) var neighbors: [Int32] = []
     /// Cartesian periodic-image shift of each entry, 3 per entry (length units).
     public internal(set) var shifts: [Double] = []
+    /// Entries of atom i with a zero shift come first, up to (not including) `unshiftedEnd[i]`;
+    /// the pair loops skip the shift for them. Empty when unknown (e.g. a decoded list, which
+    /// then takes the general path with the same summation order). Not encoded.
+    @usableFromInline var unshiftedEnd: [Int] = []
     /// How many times the list was built.
     public internal(set) var buildCount = 0
     /// LAMMPS's dangerous builds: rebuilds found necessary (by the skin/2 check) at the first

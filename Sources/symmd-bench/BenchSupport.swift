@@ -37,12 +37,12 @@ struct BenchReport: Codable {
 
     /// A Markdown table of the figures.
     func table() -> String {
-        var lines = ["| benchmark | unit | symmd | anchor | anchor value | ratio |", "|---|---|---|---|---|---|"]
+        var lines = ["| benchmark | unit | symmd | anchor | anchor value | ratio | note |", "|---|---|---|---|---|---|---|"]
         for b in benchmarks {
             let a = b.anchor ?? "(not installed)"
             let av = b.anchor_value.map { fmt($0) } ?? "–"
             let r = b.ratio.map { String(format: "%.2f", $0) } ?? "–"
-            lines.append("| \(b.name) | \(b.unit) | \(fmt(b.symmd)) | \(a) | \(av) | \(r) |")
+            lines.append("| \(b.name) | \(b.unit) | \(fmt(b.symmd)) | \(a) | \(av) | \(r) | \(b.note ?? "") |")
         }
         return "machine: \(machine)\ndate: \(date)\n\n" + lines.joined(separator: "\n")
     }
@@ -85,11 +85,17 @@ func isoDate() -> String {
     return f.string(from: Date()) + " UTC"
 }
 
-/// Runs a program and returns its exit status and standard output (standard error passes through).
-func runProcess(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
+/// Runs a program and returns its exit status and standard output (standard error passes through),
+/// with extra `environment` variables and in `directory` when given.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                directory: String? = nil) -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = [executable] + arguments
+    if !environment.isEmpty {
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let pipe = Pipe()
     p.standardOutput = pipe
     do { try p.run() } catch { return (-1, "") }

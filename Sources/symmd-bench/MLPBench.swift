@@ -39,4 +39,4 @@ enum MLPBench {
 }
 
 /// Every benchmark `symmd-bench` knows.
-let allBenchmarks: [Benchmark] = MLPBench.benchmarks() + ConvBench.benchmarks() + RNNBench.benchmarks()
+let allBenchmarks: [Benchmark] = MLPBench.benchmarks() + ConvBench.benchmarks() + RNNBench.benchmarks() + LJBench.benchmarks()

@@ -77,6 +77,7 @@ public struct LennardJones: Potential, Sendable {
 @usableFromInline
 enum LJFunction: PairFunction {
     @usableFromInline static var stride: Int { 8 }
+    @usableFromInline static var branchless: Bool { true }
     @inlinable @inline(__always)
     static func evaluate(_ r2: Double, _ p: UnsafePointer<Double>) -> (energy: Double, fpair: Double) {
         let r2inv = 1 / r2

@@ -19,6 +19,13 @@ protocol PairFunction {
     static var stride: Int { get }
     /// Untruncated u(r) (energy) and F/r = −u'(r)/r (energy/length²) at r².
     static func evaluate(_ r2: Double, _ p: UnsafePointer<Double>) -> (energy: Double, fpair: Double)
+    /// True when evaluating beyond the cutoff is cheap and finite (no library call), so the loop
+    /// may evaluate every entry and select instead of branching on the cutoff.
+    static var branchless: Bool { get }
+}
+
+extension PairFunction {
+    @inlinable static var branchless: Bool { false }
 }
 
 /// A pair potential's parameter table: per ordered type pair (t_i·T + t_j), a block of
@@ -27,6 +34,8 @@ protocol PairFunction {
 struct PairTable<F: PairFunction>: Sendable {
     @usableFromInline let typeCount: Int
     @usableFromInline let values: [Double]
+    /// Whether some block has a non-zero slope at r_c (the force-shifted truncation).
+    @usableFromInline let forceShifted: Bool
 
     /// Fills the shared head of each block (r_c², r_c, shift, slope at r_c) from the function's
     /// own parameters, which `build` writes at offset 4 of each block.
@@ -51,6 +60,7 @@ struct PairTable<F: PairFunction>: Sendable {
             }
         }
         values = v
+        forceShifted = (0..<(typeCount * typeCount)).contains { v[$0 * F.stride + 3] != 0 }
     }
 }
 
@@ -72,10 +82,13 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
         throw AtomisticsError.invalidParameter(name: "\(name) types", expected: "parameters for each of the system's \(system.typeCount) types", found: "\(table.typeCount)")
     }
     result.reset(atomCount: n)
-    if result.forcesOnly && result.perAtomEnergy == nil {
-        pairLoop(table, ForcesOnly.self, system: system, neighbors: neighbors, into: &result)
-    } else {
-        pairLoop(table, WithEnergy.self, system: system, neighbors: neighbors, into: &result)
+    // Each combination is compiled apart: without the force shift the loop has no square root
+    // (the compiler would otherwise compute it for every pair and select).
+    switch (result.forcesOnly && result.perAtomEnergy == nil, table.forceShifted) {
+    case (true, false): pairLoop(table, ForcesOnly.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (true, true): pairLoop(table, ForcesOnly.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, false): pairLoop(table, WithEnergy.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, true): pairLoop(table, WithEnergy.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
     }
 }
 
@@ -83,9 +96,12 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
 @usableFromInline protocol EnergyMode { static var enabled: Bool { get } }
 @usableFromInline enum WithEnergy: EnergyMode { @usableFromInline static var enabled: Bool { true } }
 @usableFromInline enum ForcesOnly: EnergyMode { @usableFromInline static var enabled: Bool { false } }
+/// Whether some pair has a force shift (a slope at r_c), as a type for the same reason.
+@usableFromInline enum WithSlope: EnergyMode { @usableFromInline static var enabled: Bool { true } }
+@usableFromInline enum NoSlope: EnergyMode { @usableFromInline static var enabled: Bool { false } }
 
 @usableFromInline
-func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.Type, system: System,
+func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<F>, _ mode: E.Type, _ slope: S.Type, system: System,
                                                neighbors: NeighborList, into result: inout ForceResult) {
     let n = system.count
     let full = neighbors.kind == .full
@@ -114,6 +130,7 @@ func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.T
     neighbors.offsets.withUnsafeBufferPointer { off in
     neighbors.neighbors.withUnsafeBufferPointer { nb in
     neighbors.shifts.withUnsafeBufferPointer { sh in
+    neighbors.unshiftedEnd.withUnsafeBufferPointer { ue in
         let shared = AtomisticsUncheckedSendable((f0, pe0, fs, ps, en, vir))
         AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
             let (f0, pe0, fs, ps, en, vir) = shared.value
@@ -123,21 +140,13 @@ func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.T
             var e = 0.0
             var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
             let tb = tab.baseAddress!
-            for i in range {
-                let i3 = 3 &* i
-                let xi = x[i3], yi = x[i3 &+ 1], zi = x[i3 &+ 2]
-                let row = tb + (nt == 1 ? 0 : ty[i] &* nt &* stride)
-                var fxi = 0.0, fyi = 0.0, fzi = 0.0
-                var ei = 0.0
-                for q in off[i]..<off[i &+ 1] {
-                    let j = Int(truncatingIfNeeded: nb[q])
-                    let j3 = 3 &* j, q3 = 3 &* q
-                    let dx = x[j3] + sh[q3] - xi
-                    let dy = x[j3 &+ 1] + sh[q3 &+ 1] - yi
-                    let dz = x[j3 &+ 2] + sh[q3 &+ 2] - zi
-                    let r2 = dx * dx + dy * dy + dz * dz
-                    let p = nt == 1 ? row : row + ty[j] &* stride
-                    if r2 >= p[0] { continue }
+            // The pair function with its truncation: (u, F/r) within the pair's cutoff, nil beyond.
+            // Without a force shift, for a cheap function (LJ), a pair beyond its cutoff (but within the list's) gets u = F/r = 0
+            // by a select instead of a branch: which pairs are in is close to random, and the
+            // mispredicted branch cost more than evaluating the function for every entry.
+            @inline(__always) func interact(_ r2: Double, _ p: UnsafePointer<Double>) -> (u: Double, fpair: Double)? {
+                if S.enabled || !F.branchless {
+                    if r2 >= p[0] { return nil }
                     var (u, fpair) = F.evaluate(r2, p)
                     u -= p[2]
                     if p[3] != 0 {
@@ -145,6 +154,40 @@ func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.T
                         u -= (r - p[1]) * p[3]
                         fpair += p[3] / r
                     }
+                    return (u, fpair)
+                }
+                let (u, fpair) = F.evaluate(r2, p)
+                let inside = r2 < p[0]
+                return (inside ? u - p[2] : 0, inside ? fpair : 0)
+            }
+            let split = ue.count == n
+            for i in range {
+                let i3 = 3 &* i
+                let xi = x[i3], yi = x[i3 &+ 1], zi = x[i3 &+ 2]
+                let row = tb + (nt == 1 ? 0 : ty[i] &* nt &* stride)
+                var fxi = 0.0, fyi = 0.0, fzi = 0.0
+                var ei = 0.0
+                let begin = off[i], end = off[i &+ 1]
+                // Entries with a zero shift first (no shift to read), then the shifted ones; the
+                // same order either way, so the sums do not depend on the split being known.
+                let mid = split ? ue[i] : begin
+                var q = begin
+                while q < end {
+                    let j = Int(truncatingIfNeeded: nb[q])
+                    let j3 = 3 &* j
+                    let dx: Double, dy: Double, dz: Double
+                    if q < mid {
+                        dx = x[j3] - xi; dy = x[j3 &+ 1] - yi; dz = x[j3 &+ 2] - zi
+                    } else {
+                        let q3 = 3 &* q
+                        dx = x[j3] + sh[q3] - xi
+                        dy = x[j3 &+ 1] + sh[q3 &+ 1] - yi
+                        dz = x[j3 &+ 2] + sh[q3 &+ 2] - zi
+                    }
+                    q &+= 1
+                    let r2 = dx * dx + dy * dy + dz * dz
+                    let p = nt == 1 ? row : row + ty[j] &* stride
+                    guard let (u, fpair) = interact(r2, p) else { continue }
                     // Force on j is +fpair·r_ij, on i −fpair·r_ij; W += r_ij ⊗ f_j.
                     let gx = fpair * dx, gy = fpair * dy, gz = fpair * dz
                     fxi -= gx; fyi -= gy; fzi -= gz
@@ -168,7 +211,7 @@ func pairLoop<F: PairFunction, E: EnergyMode>(_ table: PairTable<F>, _ mode: E.T
             v[3] = w1 * eScale; v[4] = w4 * eScale; v[5] = w5 * eScale
             v[6] = w2 * eScale; v[7] = w5 * eScale; v[8] = w8 * eScale
         }
-    }}}}}}}}}}}}
+    }}}}}}}}}}}}}
     // Reduce in block order.
     for k in 0..<blocks {
         result.energy += energies[k]
