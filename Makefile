@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps demo test build release bench examples clean
+.PHONY: deps demo test build release bench examples validate-lj-liquid clean
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -51,6 +51,12 @@ examples: release
 	$(SWIFT) run -c release --skip-build resnet-depth
 	$(SWIFT) run -c release --skip-build sequence-memory
 	$(SWIFT) run -c release --skip-build seq2seq
+
+## validate-lj-liquid: the LJ-liquid state point against LAMMPS (PE/atom, pressure, g(r) bin by bin)
+validate-lj-liquid: release
+	$(SWIFT) run -c release --skip-build symmd run examples/lj-liquid.toml
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
+	python3 examples/validate-lj-liquid.py out/lj-liquid
 
 clean:
 	rm -rf .build out

@@ -73,8 +73,11 @@ struct RDFCommand: ParsableCommand {
             guard !all.isEmpty else { throw ValidationError("\(trajectory): no frames") }
             let chosen = (frames?.indices(all.count) ?? Array(0..<all.count))
             guard !chosen.isEmpty else { throw ValidationError("--frames selects no frame of \(all.count)") }
-            let first = try all[chosen[0]].system()
-            let names = first.typeNames
+            // g(r) needs no masses: unit masses keep species without a known element (lj runs) readable
+            var names: [String] = []
+            for sp in all[chosen[0]].species ?? [] where !names.contains(sp) { names.append(sp) }
+            let unit = [Double](repeating: 1, count: names.count)
+            let first = try all[chosen[0]].system(typeNames: names, masses: unit)
             var a = Array(0..<first.count), b = a
             if let pairs {
                 let p = pairs.split(separator: "-").map(String.init)
@@ -89,7 +92,7 @@ struct RDFCommand: ParsableCommand {
             let half = 0.5 * (first.box.perpendicularWidths.min() ?? 0)
             var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
             for k in chosen {
-                let s = try all[k].system(typeNames: names)
+                let s = try all[k].system(typeNames: names, masses: unit)
                 try rdf.add(positions: s.positions, box: s.box, a: a, b: b)
             }
             let peak = rdf.firstPeak
