@@ -56,7 +56,8 @@ public struct RadialDistribution: Sendable {
     /// - Throws: `AnalysisError.rMaxTooLarge` when rMax exceeds half the shortest periodic
     ///   perpendicular width of the box.
     public mutating func add(positions: [Double], box: Box, a: [Int], b: [Int]) throws(AnalysisError) {
-        let half = 0.5 * zip(box.perpendicularWidths, box.periodic).filter { $0.1 }.map(\.0).min()!
+        guard box.periodic.allSatisfy({ $0 }) else { throw .notPeriodic(periodic: box.periodic) }
+        let half = 0.5 * (box.perpendicularWidths.min() ?? 0)
         guard rMax <= half * (1 + 1e-12) else { throw .rMaxTooLarge(rMax: rMax, halfWidth: half) }
         let like = Set(a) == Set(b)
         let pairsNorm = Double(a.count) * Double(like ? b.count - 1 : b.count)
@@ -107,6 +108,8 @@ public struct RadialDistribution: Sendable {
 public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     /// r_max beyond half the shortest perpendicular width (minimum image no longer exact).
     case rMaxTooLarge(rMax: Double, halfWidth: Double)
+    /// g(r) needs a box periodic in every direction (its volume sets the ideal-gas density).
+    case notPeriodic(periodic: [Bool])
     /// A species named in a pair is not in the trajectory.
     case unknownSpecies(String, available: [String])
 
@@ -115,6 +118,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .rMaxTooLarge(let r, let h):
             "rmax \(r) exceeds half the shortest perpendicular box width (\(h)); expected rmax ≤ \(h)"
+        case .notPeriodic(let p):
+            "g(r) needs a box periodic in all three directions; found periodicity \(p)"
         case .unknownSpecies(let s, let av):
             "species '\(s)' is not in the trajectory; expected one of \(av)"
         }

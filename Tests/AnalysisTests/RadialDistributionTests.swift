@@ -51,3 +51,13 @@ import Testing
         for (r, g) in zip(ab.r, ab.g) where r > 1.5 { #expect(abs(g - 1) < 0.06, "g(\(r)) = \(g)") }
     }
 }
+
+@Suite struct RadialDistributionInputTests {
+    @Test func refusesAnOpenBox() throws {
+        let box = try Box(lengths: [10, 10, 10], periodic: [true, true, false])
+        var rdf = RadialDistribution(rMax: 3, bins: 10)
+        #expect(throws: AnalysisError.notPeriodic(periodic: [true, true, false])) {
+            try rdf.add(positions: [0, 0, 0, 1, 1, 1], box: box, a: [0, 1], b: [0, 1])
+        }
+    }
+}
