@@ -52,12 +52,11 @@ public struct DeckError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var s = file
         if let line { s += ":\(line)" }
-        s += ": "
         switch kind {
-        case .unknownKey: s += "unknown key '\(key)'"
-        case .missingKey: s += "missing key '\(key)'"
-        case .runFailed: s += key.isEmpty ? "run failed" : "run failed at \(key)"
-        default: if !key.isEmpty { s += "key '\(key)'" } else { s += "error" }
+        case .unknownKey: s += ": unknown key '\(key)'"
+        case .missingKey: s += ": missing key '\(key)'"
+        case .runFailed: s += key.isEmpty ? ": run failed" : ": run failed at \(key)"
+        default: if !key.isEmpty { s += ": key '\(key)'" }
         }
         return s + ": expected \(expected), found \(found)"
     }
