@@ -6,7 +6,7 @@
 import Foundation
 import NNCore
 
-let options = Options.fromCommandLine()
+let options = Options.parseOrExit()
 Allocator.tuneForTensors()
 var outDirectory: URL? = nil
 if let path = options.outDirectory {

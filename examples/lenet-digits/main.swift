@@ -5,7 +5,7 @@
 import Foundation
 import NNCore
 
-let options = Options.fromCommandLine()
+let options = Options.parseOrExit()
 Allocator.tuneForTensors()
 let dataDirectory = locateData(options.dataDirectory)
 let train: Digits, test: Digits

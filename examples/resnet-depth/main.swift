@@ -4,7 +4,7 @@
 import Foundation
 import NNCore
 
-let options = Options.fromCommandLine()
+let options = Options.parseOrExit()
 Allocator.tuneForTensors()
 let csv: CSVWriter?
 do {

@@ -5,78 +5,59 @@
 // held-out predictions and, last, the held-out exact-sequence accuracy.
 //
 //   swift run -c release seq2seq [--seed N] [--epochs N] [--hidden N] [--train N] [--test N]
+import ArgumentParser
 import CBLAS
 import Foundation
 import NNCore
 
 // MARK: - Options
 
-/// The command-line settings.
-struct Options {
+/// The command-line settings, parsed by swift-argument-parser.
+struct Options: ParsableCommand {
+    /// The name shown in the usage and help text.
+    static let configuration = CommandConfiguration(commandName: "seq2seq")
+
+    /// Seed of the data split and the weights (`--seed N`).
+    @Option(help: ArgumentHelp("seed of the data split and the weights", valueName: "N"))
     var seed: UInt64 = 1
+
+    /// Passes over the training set (`--epochs N`).
+    @Option(help: ArgumentHelp("passes over the training set", valueName: "N"))
     var epochs = 8
+
+    /// LSTM width of encoder and decoder (`--hidden N`).
+    @Option(help: ArgumentHelp("LSTM width of encoder and decoder", valueName: "N"))
     var hidden = 64
+
+    /// Distinct training questions (`--train N`).
+    @Option(name: .customLong("train"), help: ArgumentHelp("distinct training questions", valueName: "N"))
     var trainSize = 60_000
+
+    /// Distinct held-out questions (`--test N`).
+    @Option(name: .customLong("test"),
+            help: ArgumentHelp("distinct held-out questions; neither a+b nor b+a is in the training set",
+                               valueName: "N"))
     var testSize = 2_000
+
+    /// Most digits per operand (`--digits N`, 1...4).
+    @Option(name: .customLong("digits"), help: ArgumentHelp("most digits per operand, 1...4", valueName: "N"))
     var maxDigits = 3
-}
 
-let usage = """
-    usage: seq2seq [--seed N] [--epochs N] [--hidden N] [--train N] [--test N] [--digits N]
-      --seed N      seed of the data split and the weights (default 1)
-      --epochs N    passes over the training set (default 8)
-      --hidden N    LSTM width of encoder and decoder (default 64)
-      --train N     distinct training questions (default 60000)
-      --test N      distinct held-out questions; neither a+b nor b+a is in the training set (default 2000)
-      --digits N    most digits per operand, 1...4 (default 3)
-    """
-
-/// Parses CommandLine.arguments by hand; exits with status 64 and a message on anything it
-/// does not understand.
-func parseOptions(_ args: [String]) -> Options {
-    func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("seq2seq: \(message)\n\(usage)\n".utf8))
-        exit(64)
-    }
-    func positive(_ s: String, _ name: String) -> Int {
-        guard let v = Int(s), v > 0 else { fail("\(name) needs a positive integer, got '\(s)'") }
-        return v
-    }
-    var o = Options()
-    var k = 0
-    while k < args.count {
-        let a = args[k]
-        if a == "--help" || a == "-h" {
-            print(usage)
-            exit(0)
+    /// Rejects non-positive counts, more than 4 digits, and more questions than there are.
+    func validate() throws {
+        for (name, value) in [("--epochs", epochs), ("--hidden", hidden), ("--train", trainSize),
+                              ("--test", testSize), ("--digits", maxDigits)] where value <= 0 {
+            throw ValidationError("\(name) needs a positive integer, got '\(value)'")
         }
-        guard ["--seed", "--epochs", "--hidden", "--train", "--test", "--digits"].contains(a) else {
-            fail("unknown argument '\(a)'")
+        guard maxDigits <= 4 else { throw ValidationError("--digits must be at most 4, got \(maxDigits)") }
+        // distinct questions available: Σ over digit counts of the operands
+        var numbers = 0, p = 1
+        for _ in 0..<maxDigits { numbers += p == 1 ? 10 : 9 * p; p *= 10 }
+        guard 2 * trainSize + testSize <= numbers * numbers / 2 else {
+            throw ValidationError("2·--train + --test = \(2 * trainSize + testSize) is more than half the "
+                                  + "\(numbers * numbers) questions with ≤ \(maxDigits) digits")
         }
-        guard k + 1 < args.count else { fail("\(a) needs a value") }
-        let v = args[k + 1]
-        switch a {
-        case "--seed":
-            guard let s = UInt64(v) else { fail("--seed needs a non-negative integer, got '\(v)'") }
-            o.seed = s
-        case "--epochs": o.epochs = positive(v, a)
-        case "--hidden": o.hidden = positive(v, a)
-        case "--train": o.trainSize = positive(v, a)
-        case "--test": o.testSize = positive(v, a)
-        default:
-            o.maxDigits = positive(v, a)
-            guard o.maxDigits <= 4 else { fail("--digits must be at most 4, got \(v)") }
-        }
-        k += 2
     }
-    // distinct questions available: Σ over digit counts of the operands
-    var numbers = 0, p = 1
-    for _ in 0..<o.maxDigits { numbers += p == 1 ? 10 : 9 * p; p *= 10 }
-    guard 2 * o.trainSize + o.testSize <= numbers * numbers / 2 else {
-        fail("2·--train + --test = \(2 * o.trainSize + o.testSize) is more than half the \(numbers * numbers) "
-             + "questions with ≤ \(o.maxDigits) digits")
-    }
-    return o
 }
 
 // MARK: - Vocabularies and data
@@ -206,7 +187,7 @@ final class Seq2Seq {
 
 Allocator.tuneForTensors()
 openblas_set_num_threads(1)  // the matrices are small: threads cost more than they save
-let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
+let options = Options.parseOrExit()
 let start = Date()
 var dataRNG = RandomGenerator(seed: options.seed)
 let train = distinctExamples(options.trainSize, maxDigits: options.maxDigits, excluding: [], using: &dataRNG)

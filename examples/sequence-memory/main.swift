@@ -8,6 +8,7 @@
 //
 //   swift run -c release sequence-memory [--task hold|delay] [--seed N] [--out DIR]
 //                                        [--steps N] [--hidden N] [--delays d1,d2,…]
+import ArgumentParser
 import CBLAS
 import Foundation
 import NNCore
@@ -15,73 +16,73 @@ import NNCore
 // MARK: - Options
 
 /// Which target the networks learn.
-enum Task: String {
+enum Task: String, CaseIterable, ExpressibleByArgument {
     /// y_t = the value seen at the most recent marker (markers every d steps).
     case hold
     /// y_t = x_{t−d}.
     case delay
 }
 
-/// The command-line settings.
-struct Options {
+/// The command-line settings, parsed by swift-argument-parser.
+struct Options: ParsableCommand {
+    /// The name shown in the usage and help text.
+    static let configuration = CommandConfiguration(commandName: "sequence-memory")
+
+    /// Which target the networks learn (`--task hold|delay`).
+    @Option(help: ArgumentHelp("hold: keep the value seen at the last marker, markers every d steps; "
+                               + "delay: y_t = x_{t-d}", valueName: "T"))
     var task = Task.hold
+
+    /// Seed of data and weights (`--seed N`).
+    @Option(help: ArgumentHelp("seed of data and weights", valueName: "N"))
     var seed: UInt64 = 1
+
+    /// Folder for the CSV of the table (`--out DIR`); nothing is written when nil.
+    @Option(help: ArgumentHelp("also write the table to DIR/sequence-memory-<task>.csv", valueName: "DIR"))
     var out: String? = nil
+
+    /// Adam steps per model and d (`--steps N`).
+    @Option(help: ArgumentHelp("Adam steps per model and d", valueName: "N"))
     var steps = 1000
+
+    /// Hidden width of both networks (`--hidden N`).
+    @Option(help: ArgumentHelp("hidden width of both networks", valueName: "N"))
     var hidden = 32
-    var delays = [1, 2, 4, 8, 16, 32, 64]
+
+    /// The memory spans d as given (`--delays 1,2,4`); see `delays`.
+    @Option(name: .customLong("delays"), help: ArgumentHelp("comma-separated memory spans d", valueName: "L"))
+    var delayList = DelayList([1, 2, 4, 8, 16, 32, 64])
+
+    /// The memory spans d, in the order given.
+    var delays: [Int] { delayList.values }
+
+    /// Rejects non-positive `--steps` and `--hidden`.
+    func validate() throws {
+        guard steps > 0 else { throw ValidationError("--steps needs a positive integer, got '\(steps)'") }
+        guard hidden > 0 else { throw ValidationError("--hidden needs a positive integer, got '\(hidden)'") }
+    }
 }
 
-let usage = """
-    usage: sequence-memory [--task hold|delay] [--seed N] [--out DIR] [--steps N] [--hidden N] [--delays L]
-      --task T      hold (default): keep the value seen at the last marker, markers every d steps;
-                    delay: y_t = x_{t-d}
-      --seed N      seed of data and weights (default 1)
-      --out DIR     also write the table to DIR/sequence-memory-<task>.csv
-      --steps N     Adam steps per model and d (default 1000)
-      --hidden N    hidden width of both networks (default 32)
-      --delays L    comma-separated memory spans d (default 1,2,4,8,16,32,64)
-    """
+/// A comma-separated list of positive integers, as `--delays` takes it.
+struct DelayList: ExpressibleByArgument {
+    /// The spans, in the order given.
+    let values: [Int]
 
-/// Parses CommandLine.arguments by hand; exits with status 64 and a message on anything it
-/// does not understand.
-func parseOptions(_ args: [String]) -> Options {
-    func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("sequence-memory: \(message)\n\(usage)\n".utf8))
-        exit(64)
-    }
-    func positive(_ s: String, _ name: String) -> Int {
-        guard let v = Int(s), v > 0 else { fail("\(name) needs a positive integer, got '\(s)'") }
-        return v
-    }
-    var o = Options()
-    var k = 0
-    while k < args.count {
-        let a = args[k]
-        if a == "--help" || a == "-h" {
-            print(usage)
-            exit(0)
+    /// The given spans.
+    init(_ values: [Int]) { self.values = values }
+
+    /// Parses `1,2,4`; nil when any part is not a positive integer.
+    init?(argument: String) {
+        var values: [Int] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let v = Int(part), v > 0 else { return nil }
+            values.append(v)
         }
-        guard ["--task", "--seed", "--out", "--steps", "--hidden", "--delays"].contains(a) else {
-            fail("unknown argument '\(a)'")
-        }
-        guard k + 1 < args.count else { fail("\(a) needs a value") }
-        let v = args[k + 1]
-        switch a {
-        case "--task":
-            guard let t = Task(rawValue: v) else { fail("--task must be hold or delay, got '\(v)'") }
-            o.task = t
-        case "--seed":
-            guard let s = UInt64(v) else { fail("--seed needs a non-negative integer, got '\(v)'") }
-            o.seed = s
-        case "--out": o.out = v
-        case "--steps": o.steps = positive(v, "--steps")
-        case "--hidden": o.hidden = positive(v, "--hidden")
-        default: o.delays = v.split(separator: ",", omittingEmptySubsequences: false).map { positive(String($0), "--delays") }
-        }
-        k += 2
+        self.values = values
     }
-    return o
+
+    /// The list as it is written on the command line, for the default shown by `--help`.
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
 }
 
 // MARK: - Data
@@ -176,7 +177,7 @@ func trainAndTest(_ model: some SequenceModel, lag d: Int, length: Int, options:
 
 Allocator.tuneForTensors()
 openblas_set_num_threads(1)  // small matrices: BLAS threads cost more than they save (and spin when cores are busy)
-let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
+let options = Options.parseOrExit()
 let start = Date()
 switch options.task {
 case .hold:

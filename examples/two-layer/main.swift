@@ -21,7 +21,7 @@ extension Double {
     var compact: String { String(format: "%g", self) }
 }
 
-let options = Options.fromCommandLine()
+let options = Options.parseOrExit()
 Allocator.tuneForTensors()
 let csv: CSVWriter?
 do {
