@@ -44,10 +44,7 @@ private func collectParameters(of value: Any, prefix: String, into out: inout [(
     var mirror: Mirror? = Mirror(reflecting: value)
     guard let style = mirror?.displayStyle, [.class, .struct, .collection, .optional].contains(style) else { return }
     if value is Tensor { return }
-    if style == .class, let obj = value as AnyObject?, !(value is Layer) {
-        _ = obj  // only layers and containers of layers are searched among classes
-        return
-    }
+    if style == .class, !(value is Layer) { return }  // among classes, only layers are searched
     var index = 0
     while let m = mirror {
         for child in m.children {
