@@ -1,0 +1,298 @@
+import Atomistics
+import CNetCDF
+import Foundation
+import Testing
+import TrajectoryIO
+
+/// A fresh temporary folder for one NetCDF test.
+func ncTempDir(_ name: String) throws -> URL {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("symmd-nc-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+}
+
+/// Three seeded frames of `n` atoms in a triclinic periodic cell (Å, Å/ps, eV/Å, ps).
+func sampleFrames(n: Int = 5, count: Int = 3) throws -> [AmberFrame] {
+    var frames = [AmberFrame]()
+    let box = try Box(lengths: [10.5, 11.25, 12.125], anglesInDegrees: [90, 95.5, 100.25])
+    for k in 0..<count {
+        let x = (0..<(3 * n)).map { Double($0) * 0.731 + Double(k) * 0.1 - 3.3 }
+        let v = (0..<(3 * n)).map { sin(Double($0 + k)) * 7.5 }
+        let f = (0..<(3 * n)).map { cos(Double($0 * 3 + k)) * 0.9 }
+        frames.append(AmberFrame(positions: x, velocities: v, forces: f, box: box, time: 0.5 * Double(k),
+                                 potentialEnergy: -10.25 - Double(k), kineticEnergy: 1.5 + Double(k),
+                                 temperature: 300 + Double(k), pressure: -12.5 * Double(k)))
+    }
+    return frames
+}
+
+/// Text attribute `name` of variable `varid` (NC_GLOBAL for the file) of the open file `ncid`.
+func ncText(_ ncid: Int32, _ varid: Int32, _ name: String) -> String? {
+    var len = 0
+    guard nc_inq_attlen(ncid, varid, name, &len) == NC_NOERR else { return nil }
+    var buf = [CChar](repeating: 0, count: len + 1)
+    guard nc_get_att_text(ncid, varid, name, &buf) == NC_NOERR else { return nil }
+    return String(decoding: buf.prefix(len).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Runs `body` on the file opened read-only with libnetcdf directly (under the library lock:
+/// libnetcdf is not thread-safe and tests run in parallel).
+func withNC<T>(_ url: URL, _ body: (Int32) throws -> T) throws -> T {
+    try AmberNetCDF.withLibraryLock {
+        var ncid: Int32 = 0
+        try #require(nc_open(url.path, NC_NOWRITE, &ncid) == NC_NOERR)
+        defer { nc_close(ncid) }
+        return try body(ncid)
+    }
+}
+
+@Suite("AMBER NetCDF")
+struct AmberNetCDFTests {
+    @Test("write → read: coordinates to float precision, cell exact, velocities and forces converted back")
+    func roundTrip() throws {
+        let dir = try ncTempDir("roundtrip")
+        let url = dir.appendingPathComponent("t.nc")
+        let frames = try sampleFrames()
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [29, 28, 29, 0, 1], velocities: true, forces: true)
+        for f in frames { try w.write(f) }
+        #expect(w.frameCount == 3)
+        w.close()
+
+        let r = try AmberNetCDFReader(url)
+        #expect(r.frameCount == 3 && r.atomCount == 5 && r.hasVelocities && r.hasForces)
+        #expect(r.atomicNumbers == [29, 28, 29, 0, 1])
+        for (k, f) in frames.enumerated() {
+            let g = try r.frame(k)
+            for (a, b) in zip(f.positions, g.positions) { #expect(abs(a - b) <= 1e-6 * max(1, abs(a))) }
+            for (a, b) in zip(f.velocities!, g.velocities!) { #expect(abs(a - b) <= 2e-6 * max(1, abs(a))) }
+            for (a, b) in zip(f.forces!, g.forces!) { #expect(abs(a - b) <= 2e-6 * max(1, abs(a))) }
+            #expect(g.time == Double(Float(f.time)))
+            let lb = try #require(g.box)
+            #expect(lb.lengths.enumerated().allSatisfy { abs($1 - f.box!.lengths[$0]) < 1e-12 })
+            #expect(lb.anglesInDegrees.enumerated().allSatisfy { abs($1 - f.box!.anglesInDegrees[$0]) < 1e-9 })
+            #expect(g.potentialEnergy == f.potentialEnergy && g.kineticEnergy == f.kineticEnergy)
+            #expect(g.temperature == f.temperature && g.pressure == f.pressure)
+        }
+        // The cell as stored is exactly the lengths and angles of the box.
+        try withNC(url) { ncid in
+            var id: Int32 = 0
+            #expect(nc_inq_varid(ncid, "cell_lengths", &id) == NC_NOERR)
+            var l = [Double](repeating: 0, count: 3)
+            #expect(nc_get_vara_double(ncid, id, [1, 0], [1, 3], &l) == NC_NOERR)
+            #expect(l == frames[1].box!.lengths)
+            // Velocities are stored divided by 20.455.
+            #expect(nc_inq_varid(ncid, "velocities", &id) == NC_NOERR)
+            var v: Float = 0
+            #expect(nc_get_vara_float(ncid, id, [0, 0, 1], [1, 1, 1], &v) == NC_NOERR)
+            #expect(v == Float(frames[0].velocities![1] / 20.455))
+        }
+    }
+
+    @Test("64-bit offset format, global attributes and units exactly as the convention says")
+    func formatAndAttributes() throws {
+        let dir = try ncTempDir("attrs")
+        let url = dir.appendingPathComponent("t.nc")
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [29, 29], velocities: true, forces: true, title: "two Cu")
+        try w.write(AmberFrame(positions: [0, 0, 0, 1, 1, 1]))
+        w.close()
+        try withNC(url) { ncid in
+            var format: Int32 = 0
+            #expect(nc_inq_format(ncid, &format) == NC_NOERR)
+            #expect(format == NC_FORMAT_64BIT_OFFSET)
+            #expect(ncText(ncid, NC_GLOBAL, "Conventions") == "AMBER")
+            #expect(ncText(ncid, NC_GLOBAL, "ConventionVersion") == "1.0")
+            #expect(ncText(ncid, NC_GLOBAL, "program") == "symmd")
+            #expect(ncText(ncid, NC_GLOBAL, "programVersion") == AmberNetCDF.programVersion)
+            #expect(ncText(ncid, NC_GLOBAL, "title") == "two Cu")
+            let units: [String: String] = [
+                "time": "picosecond", "coordinates": "angstrom", "cell_lengths": "angstrom", "cell_angles": "degree",
+                "velocities": "angstrom/picosecond", "forces": "kilocalorie/mole/angstrom",
+                "potential_energy": "electronvolt", "kinetic_energy": "electronvolt", "temperature": "kelvin", "pressure": "bar",
+            ]
+            for (name, u) in units {
+                var id: Int32 = 0
+                #expect(nc_inq_varid(ncid, name, &id) == NC_NOERR, "no \(name)")
+                #expect(ncText(ncid, id, "units") == u, "\(name) units")
+            }
+            var id: Int32 = 0, scale = 0.0
+            #expect(nc_inq_varid(ncid, "velocities", &id) == NC_NOERR)
+            #expect(nc_get_att_double(ncid, id, "scale_factor", &scale) == NC_NOERR && scale == 20.455)
+            // No scale_factor on anything else.
+            #expect(nc_inq_varid(ncid, "forces", &id) == NC_NOERR)
+            var len = 0
+            #expect(nc_inq_attlen(ncid, id, "scale_factor", &len) != NC_NOERR)
+            // Dimensions and label variables.
+            for (name, size) in [("spatial", 3), ("atom", 2), ("cell_spatial", 3), ("cell_angular", 3), ("label", 5), ("frame", 1)] {
+                var d: Int32 = 0, n = 0
+                #expect(nc_inq_dimid(ncid, name, &d) == NC_NOERR && nc_inq_dimlen(ncid, d, &n) == NC_NOERR && n == size, "\(name)")
+            }
+            var unlimited: Int32 = -1, frameDim: Int32 = -2
+            nc_inq_unlimdim(ncid, &unlimited)
+            nc_inq_dimid(ncid, "frame", &frameDim)
+            #expect(unlimited == frameDim)
+            var chars = [CChar](repeating: 0, count: 15)
+            #expect(nc_inq_varid(ncid, "cell_angular", &id) == NC_NOERR)
+            #expect(nc_get_vara_text(ncid, id, [0, 0], [3, 5], &chars) == NC_NOERR)
+            #expect(String(decoding: chars.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "alphabeta gamma")
+            #expect(nc_inq_varid(ncid, "spatial", &id) == NC_NOERR)
+            var xyz = [CChar](repeating: 0, count: 3)
+            #expect(nc_get_vara_text(ncid, id, [0], [3], &xyz) == NC_NOERR)
+            #expect(String(decoding: xyz.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "xyz")
+        }
+    }
+
+    @Test("a non-periodic frame stores a zero cell and reads back without a box")
+    func openBoxIsZeros() throws {
+        let url = try ncTempDir("open").appendingPathComponent("t.nc")
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [1])
+        try w.write(AmberFrame(positions: [1, 2, 3], box: try Box(lengths: [5, 5, 5], periodic: [false, false, false])))
+        w.close()
+        let r = try AmberNetCDFReader(url)
+        #expect(try r.frame(0).box == nil && !r.hasVelocities && !r.hasForces)
+    }
+
+    @Test("append continues the frame numbering; a different atom count or convention is refused")
+    func append() throws {
+        let dir = try ncTempDir("append")
+        let url = dir.appendingPathComponent("t.nc")
+        let frames = try sampleFrames(count: 4)
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [1, 1, 1, 1, 1], velocities: true)
+        try w.write(frames[0]); try w.write(frames[1])
+        w.close()
+        let a = try AmberNetCDFWriter(appendingTo: url, atomCount: 5)
+        #expect(a.frameCount == 2 && a.hasVelocities && !a.hasForces)
+        try a.write(frames[2]); try a.write(frames[3])
+        #expect(a.frameCount == 4)
+        a.close()
+        let r = try AmberNetCDFReader(url)
+        #expect(r.frameCount == 4)
+        #expect(try r.frame(3).time == Double(Float(frames[3].time)))
+        #expect(try r.frame(2).positions.map { Float($0) } == frames[2].positions.map { Float($0) })
+        r.close()
+        #expect(throws: AmberNetCDFError.self) { try AmberNetCDFWriter(appendingTo: url, atomCount: 6) }
+        do {
+            _ = try AmberNetCDFWriter(appendingTo: url, atomCount: 6)
+        } catch let e as AmberNetCDFError {
+            guard case .incompatible = e.kind else { Issue.record("\(e)"); return }
+            #expect(e.description.hasPrefix(url.path + ": "))
+        }
+    }
+
+    /// The error `body` throws, which must be an `AmberNetCDFError`.
+    func error(_ body: () throws -> Void) -> AmberNetCDFError? {
+        do { try body() } catch let e as AmberNetCDFError { return e } catch { Issue.record("\(error)") }
+        Issue.record("no error thrown")
+        return nil
+    }
+
+    @Test("bad input: missing, not NetCDF, not AMBER, truncated — each one line naming the file")
+    func badInput() throws {
+        let dir = try ncTempDir("bad")
+        let missing = dir.appendingPathComponent("none.nc")
+        let e1 = try #require(error { _ = try AmberNetCDFReader(missing) })
+        #expect(e1.kind == .missingFile)
+
+        let text = dir.appendingPathComponent("text.nc")
+        try "hello, this is not NetCDF\n".write(to: text, atomically: true, encoding: .utf8)
+        let e2 = try #require(error { _ = try AmberNetCDFReader(text) })
+        #expect(e2.kind == .notNetCDF)
+
+        // A NetCDF restart is NetCDF but not an AMBER trajectory, and vice versa.
+        let rst = dir.appendingPathComponent("x.ncrst")
+        try AmberRestart(positions: [0, 0, 0]).write(to: rst)
+        let e3 = try #require(error { _ = try AmberNetCDFReader(rst) })
+        #expect(e3.kind == .notAmber(expected: "AMBER", found: "'AMBERRESTART'"))
+
+        let good = dir.appendingPathComponent("good.nc")
+        let w = try AmberNetCDFWriter(creating: good, atomicNumbers: [Int](repeating: 29, count: 50), velocities: true)
+        let frames = try sampleFrames(n: 50, count: 4)
+        for f in frames { try w.write(f) }
+        w.close()
+        let e4 = try #require(error { _ = try AmberRestart(contentsOf: good) })
+        #expect(e4.kind == .notAmber(expected: "AMBERRESTART", found: "'AMBER'"))
+
+        let data = try Data(contentsOf: good)
+        // Cut in the middle of the last frame, and inside the header.
+        for (name, keep) in [("cut.nc", data.count - 700), ("head.nc", 100)] {
+            let cut = dir.appendingPathComponent(name)
+            try data.prefix(keep).write(to: cut)
+            let e = try #require(error { _ = try AmberNetCDFReader(cut) })
+            guard case .truncated = e.kind else { Issue.record("\(name): \(e)"); continue }
+        }
+        for e in [e1, e2, e3, e4] {
+            #expect(e.description.contains(".nc") && !e.description.contains("\n"), "\(e)")
+        }
+        #expect(e1.description == "\(missing.path): no such file")
+    }
+
+    @Test("restart .ncrst: AMBERRESTART, no frame dimension, doubles, scalar time — round trip exact")
+    func restart() throws {
+        let url = try ncTempDir("rst").appendingPathComponent("s.ncrst")
+        let f = try sampleFrames(n: 4, count: 1)[0]
+        let r = AmberRestart(positions: f.positions, velocities: f.velocities, box: f.box, time: 12.345678901)
+        try r.write(to: url)
+        let back = try AmberRestart(contentsOf: url)
+        #expect(back.positions == r.positions && back.time == r.time)
+        for (a, b) in zip(back.velocities!, r.velocities!) { #expect(abs(a - b) <= 1e-14 * max(1, abs(a))) }
+        #expect(back.box!.lengths.enumerated().allSatisfy { abs($1 - r.box!.lengths[$0]) < 1e-12 })
+        try withNC(url) { ncid in
+            #expect(ncText(ncid, NC_GLOBAL, "Conventions") == "AMBERRESTART")
+            var format: Int32 = 0, d: Int32 = 0, id: Int32 = 0, ndims: Int32 = -1, type: nc_type = 0
+            nc_inq_format(ncid, &format)
+            #expect(format == NC_FORMAT_64BIT_OFFSET)
+            #expect(nc_inq_dimid(ncid, "frame", &d) != NC_NOERR)
+            #expect(nc_inq_varid(ncid, "time", &id) == NC_NOERR && nc_inq_varndims(ncid, id, &ndims) == NC_NOERR && ndims == 0)
+            #expect(nc_inq_varid(ncid, "coordinates", &id) == NC_NOERR && nc_inq_vartype(ncid, id, &type) == NC_NOERR && type == NC_DOUBLE)
+        }
+    }
+
+    @Test("scipy.io.netcdf_file (a third-party reader) opens the file", .enabled(if: AmberNetCDFTests.hasScipy))
+    func scipyReads() throws {
+        let url = try ncTempDir("scipy").appendingPathComponent("t.nc")
+        let frames = try sampleFrames(count: 2)
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [29, 29, 29, 29, 29], velocities: true, forces: true)
+        for f in frames { try w.write(f) }
+        w.close()
+        let script = """
+            import sys
+            from scipy.io import netcdf_file
+            f = netcdf_file(sys.argv[1], 'r', mmap=False)
+            assert f.Conventions == b'AMBER', f.Conventions
+            c = f.variables['coordinates']
+            assert c.shape == (2, 5, 3), c.shape
+            assert f.variables['velocities'].units == b'angstrom/picosecond'
+            print(f.version_byte, float(c[1, 0, 0]), float(f.variables['time'][1]))
+            """
+        let out = try runPython(script, args: [url.path])
+        let words = out.split(separator: " ").map { String($0) }
+        #expect(words.count == 3)
+        #expect(words.first == "2")
+        #expect(abs((Double(words[1]) ?? .nan) - frames[1].positions[0]) < 1e-5)
+        #expect(Double(words[2].trimmingCharacters(in: .whitespacesAndNewlines)) == 0.5)
+    }
+
+    /// Whether `python3 -c "import scipy.io"` works here.
+    static let hasScipy: Bool = (try? runPython("import scipy.io", args: [])) != nil
+
+    /// Runs `python3 -c script args…`; returns stdout, throws when the exit status is not 0.
+    static func runPython(_ script: String, args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw AmberNetCDFError(file: "python3", kind: .badArgument(String(decoding: errData, as: UTF8.self)))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func runPython(_ script: String, args: [String]) throws -> String {
+        try AmberNetCDFTests.runPython(script, args: args)
+    }
+}
