@@ -271,6 +271,85 @@ struct AmberNetCDFTests {
         #expect(Double(words[2].trimmingCharacters(in: .whitespacesAndNewlines)) == 0.5)
     }
 
+    @Test("a LAMMPS-style CDF-5 file with extra variables (type, id, cell_origin, thermo) reads; unscaled velocities")
+    func lammpsCDF5() throws {
+        let url = try ncTempDir("cdf5").appendingPathComponent("dump.nc")
+        try AmberNetCDF.withLibraryLock {
+            var ncid: Int32 = 0
+            try #require(nc_create(url.path, NC_CLOBBER | NC_64BIT_DATA, &ncid) == NC_NOERR)
+            defer { nc_close(ncid) }
+            func text(_ v: Int32, _ n: String, _ t: String) { nc_put_att_text(ncid, v, n, t.utf8.count, t) }
+            text(NC_GLOBAL, "Conventions", "AMBER")
+            text(NC_GLOBAL, "ConventionVersion", "1.0")
+            text(NC_GLOBAL, "program", "LAMMPS")
+            var frame: Int32 = 0, spatial: Int32 = 0, atom: Int32 = 0, cs: Int32 = 0, ca: Int32 = 0
+            nc_def_dim(ncid, "frame", NC_UNLIMITED, &frame)
+            nc_def_dim(ncid, "spatial", 3, &spatial)
+            nc_def_dim(ncid, "atom", 2, &atom)
+            nc_def_dim(ncid, "cell_spatial", 3, &cs)
+            nc_def_dim(ncid, "cell_angular", 3, &ca)
+            var time: Int32 = 0, coord: Int32 = 0, vel: Int32 = 0, lengths: Int32 = 0, angles: Int32 = 0
+            var origin: Int32 = 0, type: Int32 = 0, id: Int32 = 0, pe: Int32 = 0
+            nc_def_var(ncid, "time", NC_DOUBLE, 1, [frame], &time)
+            nc_def_var(ncid, "cell_origin", NC_DOUBLE, 2, [frame, cs], &origin)
+            nc_def_var(ncid, "cell_lengths", NC_DOUBLE, 2, [frame, cs], &lengths)
+            nc_def_var(ncid, "cell_angles", NC_DOUBLE, 2, [frame, ca], &angles)
+            nc_def_var(ncid, "type", NC_INT, 2, [frame, atom], &type)
+            nc_def_var(ncid, "id", NC_INT, 2, [frame, atom], &id)
+            nc_def_var(ncid, "coordinates", NC_FLOAT, 3, [frame, atom, spatial], &coord)
+            nc_def_var(ncid, "velocities", NC_FLOAT, 3, [frame, atom, spatial], &vel)
+            nc_def_var(ncid, "pe", NC_DOUBLE, 1, [frame], &pe)
+            try #require(nc_enddef(ncid) == NC_NOERR)
+            for k in 0..<2 {
+                nc_put_vara_double(ncid, time, [k], [1], [Double(k) * 0.25])
+                nc_put_vara_double(ncid, origin, [k, 0], [1, 3], [0, 0, 0])
+                nc_put_vara_double(ncid, lengths, [k, 0], [1, 3], [8, 9, 10])
+                nc_put_vara_double(ncid, angles, [k, 0], [1, 3], [90, 90, 90])
+                nc_put_vara_int(ncid, type, [k, 0], [1, 2], [1, 2])
+                nc_put_vara_int(ncid, id, [k, 0], [1, 2], [1, 2])
+                nc_put_vara_float(ncid, coord, [k, 0, 0], [1, 2, 3], [1, 2, 3, 4, 5, Float(6 + k)])
+                nc_put_vara_float(ncid, vel, [k, 0, 0], [1, 2, 3], [0.5, 0, 0, 0, 0, -0.5])
+                nc_put_vara_double(ncid, pe, [k], [1], [-3.5])
+            }
+        }
+        let r = try AmberNetCDFReader(url)
+        #expect(r.frameCount == 2 && r.atomCount == 2 && r.hasVelocities && !r.hasForces && r.atomicNumbers == nil)
+        let f = try r.frame(1)
+        #expect(f.positions == [1, 2, 3, 4, 5, 7] && f.time == 0.25 && f.velocities == [0.5, 0, 0, 0, 0, -0.5])
+        #expect(f.box?.lengths == [8, 9, 10])
+    }
+
+    @Test("a file written by scipy.io.netcdf_file (MDAnalysis's fallback writer) reads", .enabled(if: AmberNetCDFTests.hasScipy))
+    func scipyWritten() throws {
+        let url = try ncTempDir("scipyw").appendingPathComponent("mda.nc")
+        let script = """
+            import sys
+            import numpy as np
+            from scipy.io import netcdf_file
+            f = netcdf_file(sys.argv[1], 'w', version=2)
+            f.Conventions = 'AMBER'; f.ConventionVersion = '1.0'; f.program = 'MDAnalysis'; f.programVersion = '2.7'
+            f.createDimension('frame', None); f.createDimension('spatial', 3); f.createDimension('atom', 3)
+            f.createDimension('cell_spatial', 3); f.createDimension('cell_angular', 3); f.createDimension('label', 5)
+            t = f.createVariable('time', 'f', ('frame',)); t.units = 'picosecond'
+            c = f.createVariable('coordinates', 'f', ('frame', 'atom', 'spatial')); c.units = 'angstrom'
+            v = f.createVariable('velocities', 'f', ('frame', 'atom', 'spatial')); v.units = 'angstrom/picosecond'
+            l = f.createVariable('cell_lengths', 'd', ('frame', 'cell_spatial')); l.units = 'angstrom'
+            a = f.createVariable('cell_angles', 'd', ('frame', 'cell_angular')); a.units = 'degree'
+            for k in range(2):
+                t[k] = 2.0 * k
+                c[k] = np.arange(9, dtype='f4').reshape(3, 3) + k
+                v[k] = np.full((3, 3), 1.5, dtype='f4')
+                l[k] = [20.0, 20.0, 20.0]; a[k] = [90.0, 90.0, 120.0]
+            f.close()
+            """
+        _ = try runPython(script, args: [url.path])
+        let r = try AmberNetCDFReader(url)
+        #expect(r.frameCount == 2 && r.atomCount == 3 && r.attributes["program"] == "MDAnalysis")
+        let f = try r.frame(1)
+        #expect(f.positions == (0..<9).map { Double($0) + 1 } && f.time == 2 && f.velocities == [Double](repeating: 1.5, count: 9))
+        #expect(abs((f.box?.anglesInDegrees[2] ?? 0) - 120) < 1e-9)
+    }
+
     /// Whether `python3 -c "import scipy.io"` works here.
     static let hasScipy: Bool = (try? runPython("import scipy.io", args: [])) != nil
 
