@@ -156,24 +156,25 @@ public final class AmberNetCDFWriter {
         guard frame.positions.count == n3 else {
             throw AmberNetCDFError(file: url.path, kind: .badArgument("\(frame.positions.count) position values, expected \(n3)"))
         }
+        // Check every array before writing anything: a frame is written whole or not at all.
+        let v = hasVelocities ? (frame.velocities ?? [Double](repeating: 0, count: n3)) : []
+        let g = hasForces ? (frame.forces ?? [Double](repeating: 0, count: n3)) : []
+        guard !hasVelocities || v.count == n3 else {
+            throw AmberNetCDFError(file: url.path, kind: .badArgument("\(v.count) velocity values, expected \(n3)"))
+        }
+        guard !hasForces || g.count == n3 else {
+            throw AmberNetCDFError(file: url.path, kind: .badArgument("\(g.count) force values, expected \(n3)"))
+        }
         let k = frameCount
         let start = [k, 0, 0], count = [1, atomCount, 3]
         if atomCount > 0 {
             try f.putFloats(vars["coordinates"]!, "coordinates", start: start, count: count, frame.positions.map { Float($0) })
         }
         if hasVelocities, atomCount > 0 {
-            let v = frame.velocities ?? [Double](repeating: 0, count: n3)
-            guard v.count == n3 else {
-                throw AmberNetCDFError(file: url.path, kind: .badArgument("\(v.count) velocity values, expected \(n3)"))
-            }
             let s = 1 / AmberNetCDF.velocityScale
             try f.putFloats(vars["velocities"]!, "velocities", start: start, count: count, v.map { Float($0 * s) })
         }
         if hasForces, atomCount > 0 {
-            let g = frame.forces ?? [Double](repeating: 0, count: n3)
-            guard g.count == n3 else {
-                throw AmberNetCDFError(file: url.path, kind: .badArgument("\(g.count) force values, expected \(n3)"))
-            }
             let c = AmberNetCDF.kcalPerMolPerEV
             try f.putFloats(vars["forces"]!, "forces", start: start, count: count, g.map { Float($0 * c) })
         }

@@ -225,6 +225,31 @@ struct AmberNetCDFTests {
         #expect(e1.description == "\(missing.path): no such file")
     }
 
+    @Test("writer errors: libnetcdf's message naming the file; wrong array sizes; a closed writer")
+    func writerErrors() throws {
+        let dir = try ncTempDir("werr")
+        let nowhere = dir.appendingPathComponent("no/such/dir/t.nc")
+        let e1 = try #require(error { _ = try AmberNetCDFWriter(creating: nowhere, atomicNumbers: [1]) })
+        guard case .netcdf(let call, let message) = e1.kind else { Issue.record("\(e1)"); return }
+        #expect(call == "nc_create" && !message.isEmpty && e1.description.hasPrefix(nowhere.path + ": NetCDF error in nc_create: "))
+        let url = dir.appendingPathComponent("t.nc")
+        let w = try AmberNetCDFWriter(creating: url, atomicNumbers: [1, 1], velocities: true)
+        let e2 = try #require(error { try w.write(AmberFrame(positions: [0, 0, 0])) })
+        #expect(e2.kind == .badArgument("3 position values, expected 6"))
+        let e3 = try #require(error { try w.write(AmberFrame(positions: [0, 0, 0, 1, 1, 1], velocities: [1])) })
+        #expect(e3.kind == .badArgument("1 velocity values, expected 6"))
+        w.close()
+        let e4 = try #require(error { try w.write(AmberFrame(positions: [0, 0, 0, 1, 1, 1])) })
+        #expect(e4.kind == .badArgument("the writer is closed"))
+        // Appending to something that is not an AMBER trajectory.
+        let rst = dir.appendingPathComponent("r.ncrst")
+        try AmberRestart(positions: [0, 0, 0, 1, 1, 1]).write(to: rst)
+        let e5 = try #require(error { _ = try AmberNetCDFWriter(appendingTo: rst, atomCount: 2) })
+        #expect(e5.kind == .notAmber(expected: "AMBER", found: "'AMBERRESTART'"))
+        let e6 = try #require(error { _ = try AmberNetCDFReader(url).frame(5) })
+        #expect(e6.kind == .badArgument("frame 5 of a file with 0 frames"))
+    }
+
     @Test("restart .ncrst: AMBERRESTART, no frame dimension, doubles, scalar time — round trip exact")
     func restart() throws {
         let url = try ncTempDir("rst").appendingPathComponent("s.ncrst")
