@@ -275,6 +275,9 @@ public final class RunDriver {
             let z = s.types.map { Element(symbol: s.typeNames[$0])?.atomicNumber ?? 0 }
             netcdf = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: spec.velocities, forces: spec.forces,
                                            title: "symmd run of \(deck.url.lastPathComponent)")
+            // The topology beside it (same stem, .pdb): VMD and cpptraj need one to load the .nc.
+            try PDB.write(positions: s.positions, names: s.types.map { s.typeNames[$0] }, box: s.box,
+                          to: url.deletingPathExtension().appendingPathExtension("pdb"))
         } catch let e as AmberNetCDFError {
             throw DeckError(.badFile, file: deck.url.path, key: key, expected: "a writable AMBER NetCDF trajectory", found: "\(e)")
         } catch {

@@ -458,6 +458,10 @@ struct RunDeckNetCDFTests {
         for (a, b) in zip(last.velocities!, s.velocities) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b))) }
         #expect(last.potentialEnergy != nil && last.temperature != nil && last.box != nil)
         #expect(try r.frame(0).time == 0)
+        let pdb = try String(contentsOf: dir.appendingPathComponent("out/traj.pdb"), encoding: .utf8)
+        let lines = pdb.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ATOM  ") }.count == 32 && lines.contains { $0.hasPrefix("CRYST1") })
+        #expect(lines.filter { $0.hasPrefix("ATOM  ") }.allSatisfy { $0.count == 78 })
     }
 
     @Test("--restart cuts the frames after the checkpoint and appends: the same file as one whole run")

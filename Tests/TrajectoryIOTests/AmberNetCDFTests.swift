@@ -250,6 +250,16 @@ struct AmberNetCDFTests {
         #expect(e6.kind == .badArgument("frame 5 of a file with 0 frames"))
     }
 
+    @Test("PDB topology: CRYST1 and fixed-column ATOM lines with the element right-aligned")
+    func pdb() throws {
+        let text = PDB.string(positions: [0, 0, 0, 1.5, -2.25, 10], names: ["Cu", "O"], box: try Box(lengths: [10, 11, 12]))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[1] == "CRYST1   10.000   11.000   12.000  90.00  90.00  90.00 P 1           1")
+        #expect(lines[2] == "ATOM      1 Cu   MOL A   1       0.000   0.000   0.000  1.00  0.00          CU")
+        #expect(lines[3] == "ATOM      2 O    MOL A   1       1.500  -2.250  10.000  1.00  0.00           O")
+        #expect(lines.last == "END")
+    }
+
     @Test("restart .ncrst: AMBERRESTART, no frame dimension, doubles, scalar time — round trip exact")
     func restart() throws {
         let url = try ncTempDir("rst").appendingPathComponent("s.ncrst")
