@@ -296,6 +296,11 @@ public struct RunDeck: @unchecked Sendable {
                 if key == "trajectory" {
                     velocities = try t.bool("velocities", "store velocities in a .nc trajectory") ?? false
                     forces = try t.bool("forces", "store forces in a .nc trajectory") ?? false
+                    if velocities || forces, let f, !f.lowercased().hasSuffix(".nc") {
+                        throw t.error(.unknownKey, velocities ? "velocities" : "forces",
+                                      expected: "velocities/forces = true only with a .nc (AMBER NetCDF) trajectory file",
+                                      found: "file = \"\(f)\"")
+                    }
                 }
                 try t.finish()
                 if needsFile && f == nil {

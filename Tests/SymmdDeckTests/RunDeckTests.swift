@@ -464,6 +464,13 @@ struct RunDeckNetCDFTests {
         #expect(lines.filter { $0.hasPrefix("ATOM  ") }.allSatisfy { $0.count == 78 })
     }
 
+    @Test("velocities = true with an extxyz trajectory is a deck error naming the key")
+    func velocitiesNeedNetCDF() throws {
+        let dir = try tempDir("nc-key")
+        let e = try deckError(ljDeck(output: "[output]\ntrajectory = { file = \"t.extxyz\", every = 2, velocities = true }\n"), dir: dir)
+        #expect(e.description.contains("velocities") && e.description.contains(".nc"), "\(e)")
+    }
+
     @Test("--restart cuts the frames after the checkpoint and appends: the same file as one whole run")
     func restartAppends() throws {
         let a = try tempDir("nc-whole"), b = try tempDir("nc-restart")
