@@ -86,11 +86,11 @@ let package = Package(
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
         .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],
                     exclude: ["Fixtures"]),
-        // Structure and trajectory files (extxyz, LAMMPS data); depends on Atomistics only.
-        .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
+        // Structure and trajectory files (extxyz, LAMMPS data, AMBER NetCDF); depends on Atomistics and libnetcdf.
+        .target(name: "TrajectoryIO", dependencies: ["Atomistics", "CNetCDF"]),
         .target(name: "Analysis", dependencies: ["Atomistics"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Atomistics"]),
-        .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
+        .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics", "CNetCDF"],
                     exclude: ["Fixtures"]),
     ]
 )

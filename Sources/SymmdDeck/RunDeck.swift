@@ -86,6 +86,13 @@ public struct OutputSpec: Sendable {
     public var file: URL?
     /// Interval in steps (≥ 1).
     public var every: Int
+    /// Trajectory only: store velocities (Å/ps) in a NetCDF trajectory (`velocities = true`).
+    public var velocities: Bool = false
+    /// Trajectory only: store forces (kcal/mol/Å in the file) in a NetCDF trajectory (`forces = true`).
+    public var forces: Bool = false
+
+    /// Whether the file is an AMBER NetCDF trajectory (extension `.nc`); otherwise extxyz.
+    public var isNetCDF: Bool { file?.pathExtension.lowercased() == "nc" }
 }
 
 /// A parsed run deck: every table turned into values and objects, paths resolved against the
@@ -111,7 +118,7 @@ public struct RunDeck: @unchecked Sendable {
     public var stages: [StageSpec]
     /// Thermo rows (stdout always, CSV when `file` is set).
     public var thermo: OutputSpec
-    /// Trajectory frames (extxyz), when asked for.
+    /// Trajectory frames (AMBER NetCDF for `.nc`, extxyz otherwise), when asked for.
     public var trajectory: OutputSpec?
     /// Checkpoints, when asked for.
     public var checkpoint: OutputSpec?
@@ -285,11 +292,22 @@ public struct RunDeck: @unchecked Sendable {
                 guard let t = try out.table(key) else { return nil }
                 let f = try t.string("file", "output file relative to the deck")
                 let every = try t.int("every", "interval in steps", minimum: 1) ?? 100
+                var velocities = false, forces = false
+                if key == "trajectory" {
+                    velocities = try t.bool("velocities", "store velocities in a .nc trajectory") ?? false
+                    forces = try t.bool("forces", "store forces in a .nc trajectory") ?? false
+                    if velocities || forces, let f, !f.lowercased().hasSuffix(".nc") {
+                        throw t.error(.unknownKey, velocities ? "velocities" : "forces",
+                                      expected: "velocities/forces = true only with a .nc (AMBER NetCDF) trajectory file",
+                                      found: "file = \"\(f)\"")
+                    }
+                }
                 try t.finish()
                 if needsFile && f == nil {
                     throw t.error(.missingKey, "file", expected: "file = \"…\"", found: "nothing")
                 }
-                return OutputSpec(file: f.map { URL(fileURLWithPath: $0, relativeTo: context.directory).standardizedFileURL }, every: every)
+                return OutputSpec(file: f.map { URL(fileURLWithPath: $0, relativeTo: context.directory).standardizedFileURL }, every: every,
+                                  velocities: velocities, forces: forces)
             }
             thermo = try stream("thermo", needsFile: false) ?? thermo
             trajectory = try stream("trajectory", needsFile: true)

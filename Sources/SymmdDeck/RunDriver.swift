@@ -67,6 +67,7 @@ public final class RunDriver {
 
     private var thermoFile: FileHandle?
     private var trajectoryFile: FileHandle?
+    private var netcdf: AmberNetCDFWriter?
     private let buildsBefore: Int, dangerousBefore: Int
 
     /// Sets up a fresh run (structure, velocities, first forces, optional FIRE minimisation), or
@@ -158,6 +159,7 @@ public final class RunDriver {
         defer {
             try? thermoFile?.close()
             try? trajectoryFile?.close()
+            netcdf?.close()
         }
         stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
@@ -238,7 +240,9 @@ public final class RunDriver {
             }
             thermoFile = try RunDriver.create(f, text: text, deck: deck, key: "output.thermo.file")
         }
-        if let t = deck.trajectory, let f = t.file {
+        if let t = deck.trajectory, let f = t.file, t.isNetCDF {
+            try openNetCDF(f, spec: t, restartTime: restartStep == nil ? nil : state.system.time)
+        } else if let t = deck.trajectory, let f = t.file {
             var text = ""
             if let restartStep, FileManager.default.fileExists(atPath: f.path) {
                 let frames = (try? ExtXYZ.read(f)) ?? []
@@ -246,6 +250,38 @@ public final class RunDriver {
                 text = (try? ExtXYZ.string(kept)) ?? ""
             }
             trajectoryFile = try RunDriver.create(f, text: text, deck: deck, key: "output.trajectory.file")
+        }
+    }
+
+    /// A fresh NetCDF trajectory, or (after a restart) the existing one cut to the frames at or
+    /// before the checkpoint's time and opened for appending.
+    private func openNetCDF(_ url: URL, spec: OutputSpec, restartTime: Double?) throws {
+        let key = "output.trajectory.file"
+        do {
+            if let restartTime, FileManager.default.fileExists(atPath: url.path) {
+                let r = try AmberNetCDFReader(url)
+                // Frame times are floats: a frame belongs to the kept part when it is within a
+                // quarter of the shortest timestep of the checkpoint's time or before it.
+                let tol = 0.25 * (deck.stages.map(\.timestep).min() ?? 0)
+                var keep = 0
+                while keep < r.frameCount, try r.frame(keep).time <= restartTime + tol { keep += 1 }
+                r.close()
+                try AmberNetCDFWriter.truncate(url, toFrames: keep)
+                netcdf = try AmberNetCDFWriter(appendingTo: url, atomCount: state.system.count)
+                return
+            }
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let s = state.system
+            let z = s.types.map { Element(symbol: s.typeNames[$0])?.atomicNumber ?? 0 }
+            netcdf = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: spec.velocities, forces: spec.forces,
+                                           title: "symmd run of \(deck.url.lastPathComponent)")
+            // The topology beside it (same stem, .pdb): VMD and cpptraj need one to load the .nc.
+            try PDB.write(positions: s.positions, names: s.types.map { s.typeNames[$0] }, box: s.box,
+                          to: url.deletingPathExtension().appendingPathExtension("pdb"))
+        } catch let e as AmberNetCDFError {
+            throw DeckError(.badFile, file: deck.url.path, key: key, expected: "a writable AMBER NetCDF trajectory", found: "\(e)")
+        } catch {
+            throw DeckError(.missingFile, file: deck.url.path, key: key, expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
         }
     }
 
@@ -267,6 +303,23 @@ public final class RunDriver {
     }
 
     private func writeFrame(_ s: System, lastGood: Bool = false) throws {
+        if let w = netcdf {
+            var frame = AmberFrame(positions: s.positions, velocities: s.velocities, forces: lastGood ? nil : s.forces,
+                                   box: s.box, time: s.time)
+            if !lastGood && !forces.forcesOnly {
+                let dof = state.integrator?.degreesOfFreedom ?? .momentumRemoved
+                frame.potentialEnergy = forces.potentialEnergy
+                frame.kineticEnergy = s.kineticEnergy
+                frame.temperature = s.temperature(dof: dof)
+                frame.pressure = s.pressure(virial: forces.virial)
+            }
+            do {
+                try w.write(frame)
+            } catch {
+                throw DeckError(.badFile, file: deck.url.path, key: "output.trajectory.file", expected: "a writable AMBER NetCDF trajectory", found: "\(error)")
+            }
+            return
+        }
         guard let h = trajectoryFile else { return }
         var info: [String: ExtXYZValue] = ["step": .integer(s.step), "time": .real(s.time)]
         if lastGood { info["last_good"] = .logical(true) }

@@ -37,7 +37,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the molecular dynamics a TOML deck describes.",
         discussion: """
             Prints a thermo table every [output.thermo] every steps (energies total, deck units) and
-            writes the thermo CSV, the extxyz trajectory and checkpoints the deck asks for.
+            writes the thermo CSV, the trajectory (AMBER NetCDF for a .nc file, extxyz otherwise)
+            and checkpoints the deck asks for. --restart appends to the existing trajectory.
             Example:
               symmd run examples/quickstart.toml
               symmd run examples/quickstart.toml --restart out/quickstart/run.ckpt

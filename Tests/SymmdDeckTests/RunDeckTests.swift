@@ -433,3 +433,56 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
         }
     }
 }
+
+/// `[output] trajectory = { file = "….nc", … }` writes an AMBER NetCDF trajectory.
+@Suite("run deck NetCDF trajectory")
+struct RunDeckNetCDFTests {
+    let output = """
+        [output]
+        trajectory = { file = "out/traj.nc", every = 2, velocities = true, forces = true }
+        checkpoint = { file = "run.ckpt", every = 4 }
+        """
+
+    @Test("a tiny run writes frame 0 and every 2nd step; the reader gets them back")
+    func writesNetCDF() throws {
+        let dir = try tempDir("nc-deck")
+        let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(ljDeck(cells: 2, output: output), in: dir)))
+        try driver.run()
+        let r = try AmberNetCDFReader(dir.appendingPathComponent("out/traj.nc"))
+        #expect(r.frameCount == 6 && r.atomCount == 32 && r.hasVelocities && r.hasForces)
+        #expect(r.attributes["Conventions"] == "AMBER" && r.attributes["program"] == "symmd")
+        let last = try r.frame(5)
+        let s = driver.state.system
+        #expect(last.positions == s.positions.map { Double(Float($0)) })
+        #expect(last.time == Double(Float(s.time)))
+        for (a, b) in zip(last.velocities!, s.velocities) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b))) }
+        #expect(last.potentialEnergy != nil && last.temperature != nil && last.box != nil)
+        #expect(try r.frame(0).time == 0)
+        let pdb = try String(contentsOf: dir.appendingPathComponent("out/traj.pdb"), encoding: .utf8)
+        let lines = pdb.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ATOM  ") }.count == 32 && lines.contains { $0.hasPrefix("CRYST1") })
+        #expect(lines.filter { $0.hasPrefix("ATOM  ") }.allSatisfy { $0.count == 78 })
+    }
+
+    @Test("velocities = true with an extxyz trajectory is a deck error naming the key")
+    func velocitiesNeedNetCDF() throws {
+        let dir = try tempDir("nc-key")
+        let e = try deckError(ljDeck(output: "[output]\ntrajectory = { file = \"t.extxyz\", every = 2, velocities = true }\n"), dir: dir)
+        #expect(e.description.contains("velocities") && e.description.contains(".nc"), "\(e)")
+    }
+
+    @Test("--restart cuts the frames after the checkpoint and appends: the same file as one whole run")
+    func restartAppends() throws {
+        let a = try tempDir("nc-whole"), b = try tempDir("nc-restart")
+        let text = ljDeck(cells: 2, output: output)
+        try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(text, in: a))).run()
+        let deckB = try RunDeck(contentsOf: try writeDeck(text, in: b))
+        try RunDriver(deck: deckB).run(stopAtStep: 6)  // frames 0, 2, 4, 6; checkpoint at 4
+        #expect(try AmberNetCDFReader(b.appendingPathComponent("out/traj.nc")).frameCount == 4)
+        try RunDriver(deck: deckB, restart: b.appendingPathComponent("run.ckpt")).run()
+        let x = try AmberNetCDFReader(a.appendingPathComponent("out/traj.nc"))
+        let y = try AmberNetCDFReader(b.appendingPathComponent("out/traj.nc"))
+        #expect(x.frameCount == 6 && y.frameCount == 6)
+        for k in 0..<6 { #expect(try x.frame(k) == y.frame(k), "frame \(k)") }
+    }
+}
