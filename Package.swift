@@ -82,7 +82,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Structure and trajectory files (extxyz, LAMMPS data); depends on Atomistics only.
         .target(name: "TrajectoryIO", dependencies: ["Atomistics"]),
-        .target(name: "Analysis", dependencies: ["Atomistics"]),
+        .target(name: "Analysis", dependencies: ["Atomistics", "CFFTW"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Atomistics"]),
         .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics"],
                     exclude: ["Fixtures"]),
