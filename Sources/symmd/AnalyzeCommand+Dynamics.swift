@@ -86,11 +86,11 @@ struct MSDCommand: ParsableCommand {
                          msd.msd.count, sel.dt, positions[0].count / 3, d.coefficient, d.coefficient * 0.1,
                          d.fitRange.lowerBound, d.fitRange.upperBound))
             if let out {
-                let fitLine = msd.lagTimes.map { d.slope * $0 + d.intercept }
+                let fitTimes = [d.fitRange.lowerBound, d.fitRange.upperBound]
                 let plot = LinePlot(title: "Mean square displacement: D = \(String(format: "%.4g", d.coefficient)) Å²/ps",
                                     xLabel: "t (ps)", yLabel: "MSD (Å²)",
                                     series: [.init(name: "MSD", x: msd.lagTimes, y: msd.msd),
-                                             .init(name: "fit 6Dt + b", x: Array(msd.lagTimes), y: fitLine)])
+                                             .init(name: "fit 6Dt + b", x: fitTimes, y: fitTimes.map { d.slope * $0 + d.intercept })])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["t_ps", "msd_A2"],
                                                      columns: [msd.lagTimes, msd.msd], plot: plot)
                 print("written: \(paths.joined(separator: ", "))")
@@ -213,6 +213,7 @@ struct ThermoCommand: ParsableCommand {
     func run() throws {
         try userFacing {
             guard blocks >= 2 else { throw ValidationError("--blocks must be at least 2, got \(blocks)") }
+            guard FileManager.default.fileExists(atPath: csv) else { throw ValidationError("\(csv): no such file") }
             let text: String
             do { text = try String(contentsOfFile: csv, encoding: .utf8) } catch {
                 throw ValidationError("\(csv): cannot read: \(error.localizedDescription)")
@@ -226,7 +227,8 @@ struct ThermoCommand: ParsableCommand {
             }
             let units = ["temperature": "K", "potential_energy": "eV", "kinetic_energy": "eV", "total_energy": "eV",
                          "pressure": "bar", "conserved": "eV"]
-            print("thermo over \(time.count) rows (t = \(time.first!)–\(time.last!) ps), \(blocks) blocks:")
+            print(String(format: "thermo over %d rows (t = %g–%g ps), %d blocks (units as metal):",
+                         time.count, time.first!, time.last!, blocks))
             for (name, column) in zip(table.names, table.columns) where name != "step" && name != "time" {
                 guard let b = BlockAverage(column, blocks: blocks) else { continue }
                 let padded = name.padding(toLength: max(17, name.count), withPad: " ", startingAt: 0)
