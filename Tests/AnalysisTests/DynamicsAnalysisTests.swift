@@ -87,7 +87,8 @@ import Testing
     }
 
     /// Many FFTs at once from parallel tasks (the planner is guarded by a mutex): no crash, same answers.
-    @Test func concurrentFFTsAgree() async {
+    /// Without the mutex this crashed 2 runs in 10 and hung one (hence the time limit).
+    @Test(.timeLimit(.minutes(1))) func concurrentFFTsAgree() async {
         let x = (0..<300).map { sin(0.1 * Double($0)) + 0.01 * Double($0) }
         let reference = Correlation.directAutocorrelation(x)
         let worst = await withTaskGroup(of: Double.self) { group in
