@@ -88,7 +88,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Structure and trajectory files (extxyz, LAMMPS data, AMBER NetCDF); depends on Atomistics and libnetcdf.
         .target(name: "TrajectoryIO", dependencies: ["Atomistics", "CNetCDF"]),
-        .target(name: "Analysis", dependencies: ["Atomistics"]),
+        // Trajectory analysis (g(r), MSD, VACF/VDOS via FFTW, block averages, SVG plots).
+        .target(name: "Analysis", dependencies: ["Atomistics", "CFFTW"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Atomistics"]),
         .testTarget(name: "TrajectoryIOTests", dependencies: ["TrajectoryIO", "Atomistics", "CNetCDF"],
                     exclude: ["Fixtures"]),

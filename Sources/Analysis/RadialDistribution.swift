@@ -112,6 +112,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     case notPeriodic(periodic: [Bool])
     /// A species named in a pair is not in the trajectory.
     case unknownSpecies(String, available: [String])
+    /// A table (thermo CSV) that does not parse: file, 1-based line, what was expected and found.
+    case badTable(file: String, line: Int, expected: String, found: String)
 
     /// One line saying what was expected and found.
     public var description: String {
@@ -122,6 +124,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
             "g(r) needs a box periodic in all three directions; found periodicity \(p)"
         case .unknownSpecies(let s, let av):
             "species '\(s)' is not in the trajectory; expected one of \(av)"
+        case .badTable(let f, let l, let e, let found):
+            "\(f):\(l): expected \(e), found \(found)"
         }
     }
 }

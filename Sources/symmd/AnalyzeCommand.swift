@@ -8,8 +8,8 @@ import TrajectoryIO
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyse a trajectory (extxyz for now).",
-        subcommands: [RDFCommand.self])
+        abstract: "Analyse a trajectory (extxyz for now) or a thermo log.",
+        subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self])
 }
 
 /// `START:STOP:STEP` frame selection (each part optional, Python slice semantics, STOP exclusive).
@@ -54,7 +54,7 @@ struct RDFCommand: ParsableCommand {
         abstract: "Radial distribution function g(r) of a species pair, averaged over frames.",
         discussion: """
             Normalised with N(N−1) for like pairs (N_A·N_B otherwise), as LAMMPS compute rdf and
-            MDAnalysis InterRDF. Writes PREFIX.csv with columns r,g,coordination.
+            MDAnalysis InterRDF. Writes PREFIX.csv with columns r,g,coordination and PREFIX.svg.
             Example:
               symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
             """)
@@ -64,7 +64,7 @@ struct RDFCommand: ParsableCommand {
     @Option(help: "Outer radius in length units (default: half the shortest perpendicular box width).") var rmax: Double?
     @Option(help: "Number of bins.") var bins: Int = 200
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
-    @Option(help: "Output file prefix: writes PREFIX.csv.") var out: String?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
     func run() throws {
         try userFacing {
@@ -99,14 +99,12 @@ struct RDFCommand: ParsableCommand {
             print(String(format: "g(r) over %d frames, %d bins to r = %.4g: first peak g = %.4f at r = %.4f",
                          rdf.frames, bins, rdf.rMax, peak.g, peak.r))
             if let out {
-                var csv = "r,g,coordination\n"
-                for (k, (r, g)) in zip(rdf.r, rdf.g).enumerated() {
-                    csv += "\(r),\(g),\(rdf.coordination[k])\n"
-                }
-                let url = URL(fileURLWithPath: out + ".csv")
-                try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try csv.write(to: url, atomically: true, encoding: .utf8)
-                print("written: \(url.path)")
+                let label = pairs ?? "all-all"
+                let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (Å)", yLabel: "g(r)",
+                                    series: [.init(name: "g(r)", x: rdf.r, y: rdf.g)])
+                let paths = try AnalysisOutput.write(prefix: out, header: ["r", "g", "coordination"],
+                                                     columns: [rdf.r, rdf.g, rdf.coordination], plot: plot)
+                print("written: \(paths.joined(separator: ", "))")
             }
         }
     }

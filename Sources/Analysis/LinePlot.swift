@@ -1,0 +1,138 @@
+import Foundation
+
+/// A line plot written as a standalone SVG (axes, ticks, axis labels with units, title, legend).
+public struct LinePlot: Sendable {
+    /// One line: its name (legend) and points (x, y in the axes' units).
+    public struct Series: Sendable {
+        /// Legend text.
+        public var name: String
+        /// Abscissae (units of the x axis).
+        public var x: [Double]
+        /// Ordinates (units of the y axis).
+        public var y: [Double]
+
+        /// A series of paired x and y values (the shorter one sets the count).
+        public init(name: String, x: [Double], y: [Double]) {
+            self.name = name
+            self.x = x
+            self.y = y
+        }
+    }
+
+    /// Title above the plot.
+    public var title: String
+    /// x-axis label with its unit, e.g. `r (Å)`.
+    public var xLabel: String
+    /// y-axis label with its unit, e.g. `MSD (Å²)`.
+    public var yLabel: String
+    /// The lines, drawn in order.
+    public var series: [Series]
+    /// Canvas width and height (SVG user units, pixels).
+    public var size: (width: Double, height: Double) = (720, 480)
+
+    /// A plot of `series` with a title and axis labels (units in the labels).
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+
+    /// Tick values: a 1-2-5 × 10^k step giving about `target` ticks over [lo, hi].
+    static func ticks(_ lo: Double, _ hi: Double, target: Int = 6) -> [Double] {
+        guard hi > lo, lo.isFinite, hi.isFinite else { return [lo] }
+        let raw = (hi - lo) / Double(target)
+        let mag = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var out = [Double]()
+        var v = (lo / step).rounded(.up) * step
+        while v <= hi + 1e-9 * step {
+            out.append(abs(v) < 1e-12 * step ? 0 : v)
+            v += step
+        }
+        return out
+    }
+
+    /// A short tick label (`%g` with 4 significant digits).
+    static func label(_ v: Double) -> String { String(format: "%.4g", v) }
+
+    /// Text with `&`, `<`, `>`, `"` escaped for XML.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The plot as an SVG document (one `polyline` per series, non-finite points skipped).
+    public var svg: String {
+        let (w, h) = size
+        let left = 80.0, right = 20.0, top = 40.0, bottom = 60.0
+        let pw = w - left - right, ph = h - top - bottom
+        let pts = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite } }
+        var x0 = pts.map(\.0).min() ?? 0, x1 = pts.map(\.0).max() ?? 1
+        var y0 = min(0, pts.map(\.1).min() ?? 0), y1 = pts.map(\.1).max() ?? 1
+        if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
+        if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
+        let pad = 0.05 * (y1 - y0)
+        y1 += pad
+        if y0 < 0 { y0 -= pad }
+        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
+        func py(_ y: Double) -> Double { top + (y1 - y) / (y1 - y0) * ph }
+        func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+        var s = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(w))" height="\(f(h))" viewBox="0 0 \(f(w)) \(f(h))" font-family="sans-serif" font-size="13">
+            <rect x="0" y="0" width="\(f(w))" height="\(f(h))" fill="white"/>
+            <text x="\(f(left + pw / 2))" y="\(f(top / 2 + 6))" text-anchor="middle" font-size="16">\(Self.escape(title))</text>
+
+            """
+        for t in Self.ticks(x0, x1) {
+            s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top + ph))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + ph + 5))\" stroke=\"black\"/>"
+            s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 20))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
+        }
+        for t in Self.ticks(y0, y1) {
+            s += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t)))\" x2=\"\(f(left))\" y2=\"\(f(py(t)))\" stroke=\"black\"/>"
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(t)))\" stroke=\"#e0e0e0\"/>"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
+        }
+        if y0 < 0 && y1 > 0 {
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(py(0)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(0)))\" stroke=\"#888\"/>\n"
+        }
+        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"black\"/>\n"
+        s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 15))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        s += "<text x=\"18\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + ph / 2)))\">\(Self.escape(yLabel))</text>\n"
+        for (i, line) in series.enumerated() {
+            let p = zip(line.x, line.y).filter { $0.0.isFinite && $0.1.isFinite }
+                .map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
+            let color = colors[i % colors.count]
+            s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p)\"/>\n"
+            if series.count > 1 {
+                let ly = top + 18 * Double(i + 1)
+                s += "<line x1=\"\(f(left + pw - 150))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + pw - 125))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                s += "<text x=\"\(f(left + pw - 120))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
+            }
+        }
+        return s + "</svg>\n"
+    }
+}
+
+/// Writes an analysis's `PREFIX.csv` and `PREFIX.svg`.
+public enum AnalysisOutput {
+    /// CSV text: a header and one row per index (first column the abscissa, second the main
+    /// quantity, in the units the header names).
+    public static func csv(header: [String], columns: [[Double]]) -> String {
+        let rows = columns.map(\.count).min() ?? 0
+        var s = header.joined(separator: ",") + "\n"
+        for r in 0..<rows { s += columns.map { "\($0[r])" }.joined(separator: ",") + "\n" }
+        return s
+    }
+
+    /// Writes `prefix.csv` and `prefix.svg` (creating the folder), returning their paths.
+    public static func write(prefix: String, header: [String], columns: [[Double]], plot: LinePlot) throws -> [String] {
+        let csvURL = URL(fileURLWithPath: prefix + ".csv"), svgURL = URL(fileURLWithPath: prefix + ".svg")
+        try FileManager.default.createDirectory(at: csvURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try csv(header: header, columns: columns).write(to: csvURL, atomically: true, encoding: .utf8)
+        try plot.svg.write(to: svgURL, atomically: true, encoding: .utf8)
+        return [csvURL.path, svgURL.path]
+    }
+}

@@ -1,0 +1,192 @@
+import Analysis
+import Atomistics
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+@Suite struct MeanSquareDisplacementTests {
+    /// x = v t for every atom: MSD(t) = |v|² t² exactly (every origin agrees).
+    @Test func ballisticIsQuadratic() {
+        let dt = 0.01, frames = 50
+        let v: [Double] = [1.5, -0.5, 2.0, 0.3, 0.2, -1.0]  // two atoms, Å/ps
+        let x = (0..<frames).map { k in v.map { $0 * Double(k) * dt } }
+        let msd = MeanSquareDisplacement(unwrapped: x, dt: dt)
+        let v2 = (v[0...2].reduce(0) { $0 + $1 * $1 } + v[3...5].reduce(0) { $0 + $1 * $1 }) / 2
+        for (t, m) in zip(msd.lagTimes, msd.msd) {
+            #expect(abs(m - v2 * t * t) < 1e-9 * max(1, v2 * t * t), "MSD(\(t)) = \(m)")
+        }
+    }
+
+    /// A seeded random walk wrapped into a box: unwrapping restores it and D = σ²/(2 dt) within a few %.
+    @Test func randomWalkRecoversDiffusion() throws {
+        var rng = Xoshiro256StarStar(seed: 11)
+        let atoms = 2000, frames = 200, dt = 0.002
+        let a = 0.3  // uniform step in [−a, a] per component: variance a²/3 (Å²)
+        let box = try Box(lengths: [8, 8, 8])
+        var x = (0..<(3 * atoms)).map { _ in 8 * rng.nextUniform() }
+        var wrapped = [[Double]](), truth = [[Double]]()
+        for _ in 0..<frames {
+            truth.append(x)
+            var w = x
+            box.wrap(&w)
+            wrapped.append(w)
+            for j in x.indices { x[j] += a * (2 * rng.nextUniform() - 1) }
+        }
+        // atoms cross the boundary: the wrapped frames differ from the truth, unwrapping restores it
+        #expect(zip(wrapped.last!, truth.last!).contains { abs($0 - $1) > 1 })
+        let unwrapped = MeanSquareDisplacement.unwrap(wrapped, boxes: Array(repeating: box, count: frames))
+        // each coordinate is the truth plus its frame-0 image shift, for every frame
+        for (u, t) in zip(unwrapped, truth) {
+            for j in u.indices { #expect(abs((u[j] - t[j]) - (unwrapped[0][j] - truth[0][j])) < 1e-9) }
+        }
+        let msd = MeanSquareDisplacement(wrapped: wrapped, boxes: Array(repeating: box, count: frames), dt: dt)
+        let fit = try #require(msd.diffusion())
+        let expected = a * a / 3 / (2 * dt)
+        #expect(abs(fit.coefficient / expected - 1) < 0.04, "D \(fit.coefficient) vs \(expected)")
+        #expect(abs(fit.fitRange.lowerBound - 0.2 * Double(frames - 1) * dt) < dt)
+    }
+
+    /// The FFT MSD equals the direct average over all origins.
+    @Test func fftEqualsDirectAverage() {
+        var rng = Xoshiro256StarStar(seed: 2)
+        let frames = (0..<37).map { _ in (0..<9).map { _ in 20 * rng.nextUniform() } }
+        let msd = MeanSquareDisplacement(unwrapped: frames, dt: 1)
+        for m in 0..<37 {
+            var s = 0.0
+            for k in 0..<(37 - m) { for j in 0..<9 { s += (frames[k + m][j] - frames[k][j]) * (frames[k + m][j] - frames[k][j]) } }
+            let direct = s / Double(37 - m) / 3
+            #expect(abs(msd.msd[m] - direct) < 1e-9 * max(1, direct), "lag \(m): \(msd.msd[m]) vs \(direct)")
+        }
+    }
+
+    /// An atom stepping +0.4 Å per frame through a 5 Å box unwraps to a straight line.
+    @Test func unwrapsAcrossTheBoundary() throws {
+        let box = try Box(lengths: [5, 5, 5])
+        var frames = [[Double]]()
+        for k in 0..<30 {
+            var p = [4.0 + 0.4 * Double(k), 1, 1]
+            box.wrap(&p)
+            frames.append(p)
+        }
+        let u = MeanSquareDisplacement.unwrap(frames, boxes: Array(repeating: box, count: 30))
+        for k in 0..<30 { #expect(abs(u[k][0] - (4.0 + 0.4 * Double(k))) < 1e-9) }
+    }
+}
+
+@Suite struct CorrelationTests {
+    /// The zero-padded FFT correlation is the linear one: equal to the direct O(T²) sum.
+    @Test(arguments: [1, 2, 7, 64, 100, 257])
+    func fftEqualsDirectSum(length: Int) {
+        var rng = Xoshiro256StarStar(seed: UInt64(length))
+        let x = (0..<length).map { _ in rng.nextNormal() + 0.5 }
+        let fft = Correlation.autocorrelation(x), direct = Correlation.directAutocorrelation(x)
+        #expect(fft.count == length)
+        for (a, b) in zip(fft, direct) { #expect(abs(a - b) < 1e-10 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+
+    /// Many FFTs at once from parallel tasks (the planner is guarded by a mutex): no crash, same answers.
+    /// Without the mutex this crashed 2 runs in 10 and hung one (hence the time limit).
+    @Test(.timeLimit(.minutes(1))) func concurrentFFTsAgree() async {
+        let x = (0..<300).map { sin(0.1 * Double($0)) + 0.01 * Double($0) }
+        let reference = Correlation.directAutocorrelation(x)
+        let worst = await withTaskGroup(of: Double.self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    let c = Correlation.autocorrelation(x)
+                    _ = Correlation.cosineTransform(c)
+                    return zip(c, reference).map { abs($0 - $1) }.max() ?? 0
+                }
+            }
+            return await group.reduce(0) { max($0, $1) }
+        }
+        #expect(worst < 1e-9)
+    }
+}
+
+@Suite struct VelocityAutocorrelationTests {
+    /// Harmonic oscillators v = A cos(ωt + φ_i) with phases spread evenly over 2π: the VACF is
+    /// (A²/2) cos ωt exactly, and the VDOS peaks at ν = ω/2π.
+    @Test func harmonicOscillator() throws {
+        let nu = 5.0, omega = 2 * Double.pi * nu, dt = 0.005, frames = 400, atoms = 8, amp = 2.0
+        let v = (0..<frames).map { k in
+            (0..<(3 * atoms)).map { j in amp * cos(omega * Double(k) * dt + 2 * Double.pi * Double(j / 3) / Double(atoms)) }
+        }
+        let vacf = VelocityAutocorrelation(velocities: v, dt: dt)
+        for (t, c) in zip(vacf.lagTimes, vacf.c) {
+            #expect(abs(c - amp * amp / 2 * cos(omega * t)) < 1e-9, "C(\(t)) = \(c)")
+        }
+        let vdos = vacf.densityOfStates()
+        let peak = try #require(vdos.peakFrequency)
+        let spacing = vdos.frequencies[1]
+        #expect(abs(peak - nu) <= spacing / 2 + 1e-12, "peak \(peak) THz, spacing \(spacing)")
+        #expect(abs(vdos.wavenumbers[1] - spacing * 33.35641) < 1e-9)
+    }
+
+    /// g(ν) integrates to 1 over ν (trapezoid rule; exact for the discrete transform since w(0) = 1).
+    @Test func densityOfStatesIsNormalised() {
+        let dt = 0.002
+        var rng = Xoshiro256StarStar(seed: 5)
+        var v = [Double](repeating: 0, count: 6)
+        let frames = (0..<300).map { _ in
+            for j in v.indices { v[j] = 0.9 * v[j] + rng.nextNormal() }  // an Ornstein–Uhlenbeck-like velocity
+            return v
+        }
+        let g = VelocityAutocorrelation(velocities: frames, dt: dt).densityOfStates()
+        let dnu = g.frequencies[1]
+        let integral = dnu * (g.dos.reduce(0, +) - 0.5 * (g.dos.first! + g.dos.last!))
+        #expect(abs(integral - 1) < 1e-9, "∫g dν = \(integral)")
+    }
+}
+
+@Suite struct BlockAverageTests {
+    /// Blocks of a known series: means 1, 2, 3, 4 → mean 2.5, error sd/√4 = √(5/3)/2.
+    @Test func knownSeries() throws {
+        let series = [9.0, 9] + [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]  // 14 samples, 2 dropped
+        let b = try #require(BlockAverage(series, blocks: 4))
+        #expect(b.dropped == 2 && b.blockSize == 3)
+        #expect(abs(b.mean - 2.5) < 1e-12)
+        #expect(abs(b.error! - (5.0 / 3).squareRoot() / 2) < 1e-12)
+        #expect(BlockAverage([1, 2], blocks: 3) == nil)
+        #expect(BlockAverage([1, 2, 3], blocks: 1)?.error == nil)
+    }
+
+    @Test func thermoTableParsesAndLocatesErrors() throws {
+        let text = "step,time,temperature\n0,0.0,300\n10,0.01,310\n"
+        let t = try ThermoTable(parsing: text, file: "t.csv")
+        #expect(t.column("temperature") == [300, 310])
+        #expect(throws: AnalysisError.badTable(file: "t.csv", line: 3, expected: "a number for 'temperature'", found: "'x'")) {
+            try ThermoTable(parsing: "step,time,temperature\n0,0,1\n1,2,x\n", file: "t.csv")
+        }
+    }
+}
+
+/// Collects `polyline` point counts and checks the SVG parses as XML.
+final class SVGCounter: NSObject, XMLParserDelegate {
+    var polylinePoints: [Int] = []
+    var texts: [String] = []
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if name == "polyline" {
+            polylinePoints.append(attributes["points"]?.split(separator: " ").count ?? 0)
+        }
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { texts.append(string) }
+}
+
+@Suite struct LinePlotTests {
+    @Test func svgIsWellFormedWithEveryPoint() throws {
+        let x = (0..<57).map { Double($0) * 0.1 }
+        let plot = LinePlot(title: "g(r) <A&B>", xLabel: "r (Å)", yLabel: "g(r)",
+                            series: [.init(name: "a", x: x, y: x.map { sin($0) }),
+                                     .init(name: "b", x: x, y: x.map { $0 * $0 })])
+        let parser = XMLParser(data: Data(plot.svg.utf8))
+        let counter = SVGCounter()
+        parser.delegate = counter
+        #expect(parser.parse(), "\(String(describing: parser.parserError))")
+        #expect(counter.polylinePoints == [57, 57])
+        #expect(counter.texts.joined().contains("r (Å)"))
+        #expect(counter.texts.joined().contains("g(r) <A&B>"))
+    }
+}
