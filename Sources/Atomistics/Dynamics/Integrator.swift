@@ -73,3 +73,14 @@ func checkPositive(_ name: String, _ value: Double, unit: String) throws {
         throw AtomisticsError.invalidParameter(name: name, expected: "a positive finite \(unit)", found: "\(value)")
     }
 }
+
+/// One velocity-Verlet step of length `dt` (time units): half kick, drift, clock tick, new
+/// forces, half kick. The core that VelocityVerlet, CSVR, Nosé–Hoover and Berendsen wrap with
+/// their thermostat half-steps.
+public func velocityVerlet(_ s: inout System, _ dt: Double, forces: inout ForceEvaluator) throws {
+    kick(&s, 0.5 * dt)
+    drift(&s, dt)
+    tick(&s, dt)
+    try forces.evaluate(&s)
+    kick(&s, 0.5 * dt)
+}

@@ -16,11 +16,7 @@ public struct VelocityVerlet: Integrator, Codable, Equatable {
     /// One step (positions Å, velocities Å/ps, forces eV/Å, time ps).
     public mutating func step(_ s: inout System, forces: inout ForceEvaluator) throws {
         let dt = timestep
-        kick(&s, 0.5 * dt)
-        drift(&s, dt)
-        tick(&s, dt)
-        try forces.evaluate(&s)
-        kick(&s, 0.5 * dt)
+        try velocityVerlet(&s, dt, forces: &forces)
     }
 
     /// KE + PE (eV in metal).
@@ -116,11 +112,7 @@ public struct CSVR: Integrator, Codable, Equatable {
     public mutating func step(_ s: inout System, forces: inout ForceEvaluator) throws {
         let dt = timestep
         rescale(&s, 0.5 * dt)
-        kick(&s, 0.5 * dt)
-        drift(&s, dt)
-        tick(&s, dt)
-        try forces.evaluate(&s)
-        kick(&s, 0.5 * dt)
+        try velocityVerlet(&s, dt, forces: &forces)
         rescale(&s, 0.5 * dt)
     }
 
@@ -200,11 +192,7 @@ public struct NoseHooverChain: Integrator, Codable, Equatable {
     public mutating func step(_ s: inout System, forces: inout ForceEvaluator) throws {
         let dt = timestep
         propagateChain(&s, 0.5 * dt)
-        kick(&s, 0.5 * dt)
-        drift(&s, dt)
-        tick(&s, dt)
-        try forces.evaluate(&s)
-        kick(&s, 0.5 * dt)
+        try velocityVerlet(&s, dt, forces: &forces)
         propagateChain(&s, 0.5 * dt)
     }
 
@@ -290,11 +278,7 @@ public struct Berendsen: Integrator, Codable, Equatable {
     /// One step.
     public mutating func step(_ s: inout System, forces: inout ForceEvaluator) throws {
         let dt = timestep
-        kick(&s, 0.5 * dt)
-        drift(&s, dt)
-        tick(&s, dt)
-        try forces.evaluate(&s)
-        kick(&s, 0.5 * dt)
+        try velocityVerlet(&s, dt, forces: &forces)
         let k = s.kineticEnergy
         let t = s.temperature(dof: degreesOfFreedom)
         if t > 0 {
