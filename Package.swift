@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Atomistics", targets: ["Atomistics"]),
         .library(name: "TrajectoryIO", targets: ["TrajectoryIO"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "NeuralPotentials", targets: ["NeuralPotentials"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -82,6 +83,11 @@ let package = Package(
         .executableTarget(name: "resnet-depth", dependencies: ["NNCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "examples/resnet-depth"),
 
+        // Symmetry-preserving neural potentials (environments, DeepPot-SE descriptors, the deep
+        // potential model with autodiff and fused paths, model files); implements `Potential`.
+        .target(name: "NeuralPotentials", dependencies: ["NNCore", "Atomistics", "CBLAS", "CVecMath"]),
+        .testTarget(name: "NeuralPotentialsTests",
+                    dependencies: ["NeuralPotentials", "NNCore", "Atomistics", "SymmdTestSupport"]),
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
         .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],

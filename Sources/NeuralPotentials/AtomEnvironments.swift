@@ -1,0 +1,146 @@
+import Atomistics
+
+/// One atom whose neighbors of one type exceeded the capacity `sel`.
+public struct SelOverflow: Sendable, Equatable {
+    /// The centre atom (index in the structure).
+    public var atom: Int
+    /// The neighbor type (model type index) that overflowed.
+    public var neighborType: Int
+    /// Neighbors of that type found within r_c.
+    public var count: Int
+}
+
+/// The cutoff neighborhoods of every atom, laid out in DeePMD-kit's fixed slots.
+///
+/// Atom i owns `slotCount` = Σ sel slots; slots are grouped in blocks by neighbor type (block t
+/// starts at `blockStart[t]` and holds `sel[t]` slots), filled nearest first; unused slots are
+/// empty (`neighbor` = −1, zero displacement). Every periodic image within r_c counts. Neighbors
+/// beyond a block's capacity are dropped (the farthest first) and listed in `overflows`.
+public struct AtomEnvironments: Sendable {
+    /// Number of centre atoms.
+    public let atomCount: Int
+    /// Capacity per neighbor type.
+    public let sel: [Int]
+    /// First slot of each neighbor-type block.
+    public let blockStart: [Int]
+    /// Slots per atom (Σ sel).
+    public let slotCount: Int
+    /// Model type of each atom.
+    public let types: [Int]
+    /// Neighbor atom of each slot (atomCount × slotCount), −1 for an empty slot.
+    public var neighbor: [Int32]
+    /// r_ij = x_j + shift − x_i of each slot (atomCount × slotCount × 3, Å); zero when empty.
+    public var displacement: [Double]
+    /// Largest number of neighbors of each type seen around any atom (before truncation).
+    public var maxNeighbors: [Int]
+    /// Atoms whose neighbors exceeded `sel` (their farthest neighbors were dropped).
+    public var overflows: [SelOverflow]
+
+    /// The slot index of atom i's slot k in the flat arrays.
+    @inlinable public func slot(_ i: Int, _ k: Int) -> Int { i * slotCount + k }
+
+    /// Environments within `rcut` (Å) from a full neighbor list of `positions` (Å, 3N flat).
+    ///
+    /// - Parameters:
+    ///   - types: model type of each atom (0 ..< sel.count).
+    ///   - neighbors: a full list built for a cutoff ≥ rcut (skin allowed).
+    public init(positions: [Double], types: [Int], neighbors list: NeighborList, rcut: Double,
+                sel: [Int]) throws(NeuralPotentialError) {
+        guard list.kind == .full else {
+            throw .neighborList("a neural potential needs a full neighbor list, got a half list")
+        }
+        guard list.listCutoff >= rcut - 1e-12 else {
+            throw .neighborList("built for \(list.listCutoff) Å, shorter than the model's rcut \(rcut) Å")
+        }
+        let n = types.count
+        guard list.atomCount == n, positions.count == 3 * n else {
+            throw .neighborList("built for \(list.atomCount) atoms, structure has \(n)")
+        }
+        let ntypes = sel.count
+        var starts = [Int](repeating: 0, count: ntypes + 1)
+        for t in 0..<ntypes { starts[t + 1] = starts[t] + sel[t] }
+        let nnei = starts[ntypes]
+        atomCount = n
+        self.sel = sel
+        blockStart = starts
+        slotCount = nnei
+        self.types = types
+        var nb = [Int32](repeating: -1, count: n * nnei)
+        var disp = [Double](repeating: 0, count: n * nnei * 3)
+        let blocks = AtomisticsParallel.blockCount(n)
+        var partMax = [[Int]](repeating: [Int](repeating: 0, count: ntypes), count: blocks)
+        var partOverflow = [[SelOverflow]](repeating: [], count: blocks)
+        let rc2 = rcut * rcut
+        nb.withUnsafeMutableBufferPointer { nbp in
+            disp.withUnsafeMutableBufferPointer { dp in
+                positions.withUnsafeBufferPointer { x in
+                    types.withUnsafeBufferPointer { ty in
+                        list.offsets.withUnsafeBufferPointer { off in
+                            list.neighbors.withUnsafeBufferPointer { js in
+                                list.shifts.withUnsafeBufferPointer { sh in
+                                    let nbBox = UnsafeSendable(nbp), dBox = UnsafeSendable(dp)
+                                    partMax.withUnsafeMutableBufferPointer { pm in
+                                    partOverflow.withUnsafeMutableBufferPointer { po in
+                                    let parts = UnsafeSendable(pm), overs = UnsafeSendable(po)
+                                    AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
+                                        var found = [[(r2: Double, e: Int)]](repeating: [], count: ntypes)
+                                        var maxSeen = [Int](repeating: 0, count: ntypes)
+                                        var over: [SelOverflow] = []
+                                        for i in range {
+                                            for t in 0..<ntypes { found[t].removeAll(keepingCapacity: true) }
+                                            let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
+                                            for e in off[i]..<off[i + 1] {
+                                                let j = Int(js[e])
+                                                let dx = x[3 * j] + sh[3 * e] - xi
+                                                let dy = x[3 * j + 1] + sh[3 * e + 1] - yi
+                                                let dz = x[3 * j + 2] + sh[3 * e + 2] - zi
+                                                let r2 = dx * dx + dy * dy + dz * dz
+                                                if r2 < rc2 { found[ty[j]].append((r2, e)) }
+                                            }
+                                            for t in 0..<ntypes {
+                                                let c = found[t].count
+                                                if c > maxSeen[t] { maxSeen[t] = c }
+                                                if c > sel[t] { over.append(SelOverflow(atom: i, neighborType: t, count: c)) }
+                                                found[t].sort { $0.r2 < $1.r2 || ($0.r2 == $1.r2 && $0.e < $1.e) }
+                                                var k = i * nnei + starts[t]
+                                                for (_, e) in found[t].prefix(sel[t]) {
+                                                    let j = Int(js[e])
+                                                    nbBox.value[k] = Int32(j)
+                                                    dBox.value[3 * k] = x[3 * j] + sh[3 * e] - xi
+                                                    dBox.value[3 * k + 1] = x[3 * j + 1] + sh[3 * e + 1] - yi
+                                                    dBox.value[3 * k + 2] = x[3 * j + 2] + sh[3 * e + 2] - zi
+                                                    k += 1
+                                                }
+                                            }
+                                        }
+                                        parts.value[b] = maxSeen
+                                        overs.value[b] = over
+                                    }
+                                    }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        neighbor = nb
+        displacement = disp
+        maxNeighbors = (0..<ntypes).map { t in partMax.map { $0[t] }.max() ?? 0 }
+        overflows = partOverflow.flatMap { $0 }
+    }
+
+    /// Environments of a structure, building a full neighbor list for `rcut` (Å) first.
+    public init(system: System, types: [Int], rcut: Double, sel: [Int]) throws {
+        var list = try NeighborList(cutoff: rcut, skin: 0, kind: .full, minimumDistance: 0)
+        try list.build(system)
+        try self.init(positions: system.positions, types: types, neighbors: list, rcut: rcut, sel: sel)
+    }
+}
+
+/// A pointer handed to concurrent blocks that write disjoint elements.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
