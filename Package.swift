@@ -50,15 +50,15 @@ let package = Package(
         .target(
             name: "SymmdDeck",
             dependencies: [
-                "Atomistics", "TrajectoryIO",
+                "Atomistics", "TrajectoryIO", "NeuralPotentials",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
-        .testTarget(name: "SymmdDeckTests", dependencies: ["SymmdDeck", "Atomistics", "TrajectoryIO"],
+        .testTarget(name: "SymmdDeckTests", dependencies: ["SymmdDeck", "Atomistics", "TrajectoryIO", "NeuralPotentials", "NNCore"],
                     exclude: ["Fixtures"]),
         .executableTarget(
             name: "symmd",
             dependencies: [
-                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO", "Analysis",
+                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO", "Analysis", "NeuralPotentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

@@ -19,11 +19,21 @@ public struct EvalResult: Sendable {
     ///
     /// - Throws: `DeckError` (missing or malformed structure, atoms on top of each other).
     public init(deck: RunDeck, structure: URL, frame: Int = 0) throws {
-        let system = try RunDeck.readStructure(structure, frame: frame, units: deck.units, typeNames: deck.potentialTypeNames,
+        try self.init(potential: deck.potential, typeNames: deck.potentialTypeNames, units: deck.units,
+                      structure: structure, frame: frame)
+    }
+
+    /// Evaluates frame `frame` (0-based) of `structure` with `potential`, whose types are named
+    /// `typeNames` (e.g. a deep potential's type map).
+    ///
+    /// - Throws: `DeckError` (missing or malformed structure, atoms on top of each other, a
+    ///   species the potential does not know).
+    public init(potential: any Potential, typeNames: [String]?, units: UnitStyle = .metal, structure: URL, frame: Int = 0) throws {
+        let system = try RunDeck.readStructure(structure, frame: frame, units: units, typeNames: typeNames,
                                                deckFile: structure.path, key: "--structure")
         let r: ForceResult
         do {
-            r = try deck.potential.evaluate(system)
+            r = try potential.evaluate(system)
         } catch {
             throw DeckError(.nonPhysical, file: structure.path, key: "--structure", expected: "a physical structure", found: "\(error)")
         }

@@ -321,8 +321,8 @@ public struct RunDeck: @unchecked Sendable {
     }
 
     static func readPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
-        guard let kind = try pot.choice("kind", ["lj", "morse", "eam"]) else {
-            throw pot.error(.missingKey, "kind", expected: "kind = \"lj\", \"morse\" or \"eam\"", found: "nothing")
+        guard let kind = try pot.choice("kind", ["lj", "morse", "eam", "deep"]) else {
+            throw pot.error(.missingKey, "kind", expected: "kind = \"lj\", \"morse\", \"eam\" or \"deep\"", found: "nothing")
         }
         let e = units.names.energy, l = units.names.length
         func truncation() throws -> PairTruncation {
@@ -377,6 +377,8 @@ public struct RunDeck: @unchecked Sendable {
                     throw pot.error(.missingKey, "cutoff", expected: "cutoff = length (\(l))", found: "nothing")
                 }
                 return (try Morse(depth: d0, alpha: alpha, r0: r0, cutoff: rc, truncation: try truncation()), nil)
+            case "deep":
+                return try readDeepPotential(pot, units: units, context: context)
             default:  // eam
                 guard units == .metal else {
                     throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for EAM (its files are in eV and Å)", found: "units = \"\(units.rawValue)\"")

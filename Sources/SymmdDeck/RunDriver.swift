@@ -1,5 +1,6 @@
 import Atomistics
 import Foundation
+import NeuralPotentials
 import TrajectoryIO
 
 /// One thermo row, in the deck's units; energies are totals, not per atom.
@@ -21,12 +22,19 @@ public struct ThermoRow: Sendable, Equatable {
     /// The integrator's conserved quantity (eV in metal).
     public var conserved: Double
 
+    /// With a deep potential: atoms (summed over evaluations) whose neighbors exceeded `sel`.
+    public var selOverflow: Int? = nil
+
     /// The CSV header, exactly as the issue fixes it.
     public static let csvHeader = "step,time,temperature,potential_energy,kinetic_energy,total_energy,pressure,conserved"
+
+    /// The CSV header of a run, with a `sel_overflow` column for deep potentials.
+    public static func csvHeader(selOverflow: Bool) -> String { csvHeader + (selOverflow ? ",sel_overflow" : "") }
 
     /// The row as CSV, every double at full (round-trip) precision.
     public var csv: String {
         "\(step),\(time),\(temperature),\(potentialEnergy),\(kineticEnergy),\(totalEnergy),\(pressure),\(conserved)"
+            + (selOverflow.map { ",\($0)" } ?? "")
     }
 }
 
@@ -142,7 +150,8 @@ public final class RunDriver {
         let dof = state.integrator?.degreesOfFreedom ?? .momentumRemoved
         return ThermoRow(step: s.step, time: s.time, temperature: s.temperature(dof: dof), potentialEnergy: pe,
                          kineticEnergy: ke, totalEnergy: pe + ke, pressure: s.pressure(virial: forces.virial),
-                         conserved: state.integrator?.conservedEnergy(s, potentialEnergy: pe) ?? pe + ke)
+                         conserved: state.integrator?.conservedEnergy(s, potentialEnergy: pe) ?? pe + ke,
+                         selOverflow: (deck.potential as? DeepPotential)?.selOverflowCount)
     }
 
     /// Integrates every remaining step of every stage (or stops once step `stopAtStep` is done,
@@ -231,7 +240,7 @@ public final class RunDriver {
 
     private func openOutputs(restartStep: Int?) throws {
         if let f = deck.thermo.file {
-            var text = ThermoRow.csvHeader + "\n"
+            var text = ThermoRow.csvHeader(selOverflow: deck.potential is DeepPotential) + "\n"
             if let restartStep, let old = try? String(contentsOf: f, encoding: .utf8) {
                 // Keep the rows up to the checkpoint's step; the continued run appends the rest.
                 for line in old.split(separator: "\n").dropFirst() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Atomistics
 import Foundation
+import NeuralPotentials
 import SymmdDeck
 
 /// Writes to standard error.
@@ -59,11 +60,13 @@ struct RunCommand: ParsableCommand {
             func line(_ r: ThermoRow) {
                 progress.clear()
                 print(String(format: "%10d %12.5g %12.6g %16.10g %16.10g %16.10g %14.6g %16.10g", r.step, r.time, r.temperature,
-                             r.potentialEnergy, r.kineticEnergy, r.totalEnergy, r.pressure, r.conserved))
+                             r.potentialEnergy, r.kineticEnergy, r.totalEnergy, r.pressure, r.conserved)
+                      + (r.selOverflow.map { String(format: " %12d", $0) } ?? ""))
             }
             driver.onMessage = { m in progress.clear(); print("# \(m)") }
             print("# \(d.url.lastPathComponent): \(driver.state.system.count) atoms, units \(d.units.rawValue) (energy \(names.energy), time \(names.time), T \(names.temperature), P \(names.pressure)); T over the integrator's degrees of freedom")
-            let heads = [("step", 10), ("time", 12), ("temp", 12), ("pe", 16), ("ke", 16), ("etotal", 16), ("press", 14), ("conserved", 16)]
+            var heads = [("step", 10), ("time", 12), ("temp", 12), ("pe", 16), ("ke", 16), ("etotal", 16), ("press", 14), ("conserved", 16)]
+            if d.potential is DeepPotential { heads.append(("sel_overflow", 12)) }
             print(heads.map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: " "))
             if let m = driver.minimization {
                 print("# FIRE: \(m.converged ? "converged" : "not converged") after \(m.steps) steps, E = \(m.energy) \(names.energy), max |F_i| = \(m.maxForce) \(names.energy)/\(names.length)")
@@ -124,38 +127,3 @@ struct Progress {
     }
 }
 
-/// `symmd eval --deck DECK --structure FILE [--frame K] --json`.
-struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "One energy/force/virial evaluation of a structure with a deck's potential.",
-        discussion: """
-            With --json, prints exactly one JSON object on stdout: natoms, energy, forces (file order),
-            virial (9, row-major W_ab = Σ r_a f_b) and stress (9, −W/V), deck units, full precision.
-            Example:
-              symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
-            """)
-
-    @Option(help: "The deck whose [potential] to use.") var deck: String
-    @Option(help: "Structure file (extxyz or LAMMPS data).") var structure: String
-    @Option(help: "0-based frame of the structure file.") var frame: Int = 0
-    @Flag(help: "Print one JSON object on stdout.") var json = false
-    @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
-
-    func run() throws {
-        applyThreads(threads)
-        try userFacing {
-            let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck))
-            let r = try EvalResult(deck: d, structure: URL(fileURLWithPath: structure), frame: frame)
-            if json {
-                print(r.json)
-            } else {
-                let n = d.units.names
-                print("natoms \(r.natoms)")
-                print("energy \(r.energy) \(n.energy)")
-                print("virial \(r.virial) \(n.energy)")
-                print("stress \(r.stress) \(n.energy)/\(n.length)³")
-            }
-        }
-    }
-}

@@ -1,0 +1,29 @@
+import Atomistics
+import Foundation
+import NeuralPotentials
+
+extension RunDeck {
+    /// `[potential] kind = "deep", file = "potentials/….sdp"`: a deep potential from a model file
+    /// (metal units; sel-overflow warnings go to stderr, at most 10, and are counted in thermo).
+    static func readDeepPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
+        guard units == .metal else {
+            throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for a deep potential (models are in eV and Å)",
+                            found: "units = \"\(units.rawValue)\"")
+        }
+        guard let file = try pot.string("file", "deep-potential model file relative to the deck") else {
+            throw pot.error(.missingKey, "file", expected: "file = \"potentials/….sdp\" (written by symmd fit or symmd model init)", found: "nothing")
+        }
+        let url = URL(fileURLWithPath: file, relativeTo: context.directory).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw pot.error(.missingFile, "file", expected: "an existing model file (relative to \(context.directory.path))", found: "no file at \(url.path)")
+        }
+        do {
+            let p = try DeepPotential(contentsOf: url.path, warn: { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            })
+            return (p, p.typeMap)
+        } catch let e as NeuralPotentialError {
+            throw pot.error(.badFile, "file", expected: "a symmd deep-potential model", found: "\(e)")
+        }
+    }
+}
