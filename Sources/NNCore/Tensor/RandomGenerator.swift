@@ -10,6 +10,19 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     private var spareNormal: Double?
 
     /// A generator whose whole sequence is fixed by `seed`.
+    /// The full state: the four xoshiro words, then 1 and the cached normal's bits when one is
+    /// cached. Restoring it with ``init(state:)`` continues the stream exactly.
+    public var state: [UInt64] {
+        [s.0, s.1, s.2, s.3] + (spareNormal.map { [1, $0.bitPattern] } ?? [])
+    }
+
+    /// A generator continuing from a saved ``state`` (nil when the words are not a valid state).
+    public init?(state: [UInt64]) {
+        guard state.count == 4 || (state.count == 6 && state[4] == 1), state[0..<4].contains(where: { $0 != 0 }) else { return nil }
+        s = (state[0], state[1], state[2], state[3])
+        spareNormal = state.count == 6 ? Double(bitPattern: state[5]) : nil
+    }
+
     public init(seed: UInt64) {
         var z = seed
         func splitmix() -> UInt64 {

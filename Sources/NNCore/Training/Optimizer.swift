@@ -93,6 +93,24 @@ public final class Adam: Optimizer {
              weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    /// The moments m, v and step count t of each parameter, in the given order (zeros and 0 for a
+    /// parameter never stepped): what a checkpoint must save to continue training exactly.
+    public func moments(of parameters: [Parameter]) -> [(m: [Double], v: [Double], t: Int)] {
+        parameters.map { p in
+            if let s = moments[ObjectIdentifier(p)] { return (s.m, s.v, s.t) }
+            return ([Double](repeating: 0, count: p.value.count), [Double](repeating: 0, count: p.value.count), 0)
+        }
+    }
+
+    /// Restores moments saved by ``moments(of:)`` for the same parameters in the same order.
+    public func setMoments(_ saved: [(m: [Double], v: [Double], t: Int)], for parameters: [Parameter]) {
+        precondition(saved.count == parameters.count, "Adam.setMoments: \(saved.count) states for \(parameters.count) parameters")
+        for (p, s) in zip(parameters, saved) {
+            precondition(s.m.count == p.value.count && s.v.count == p.value.count, "Adam.setMoments: size mismatch")
+            moments[ObjectIdentifier(p)] = (p, s.m, s.v, s.t)
+        }
+    }
+
     /// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε).
     public func step(_ parameters: [Parameter], gradients: [Tensor]) {
         precondition(parameters.count == gradients.count, "Adam.step: \(parameters.count) parameters, \(gradients.count) gradients")

@@ -1,0 +1,194 @@
+import Atomistics
+import NNCore
+
+/// Fits a deep potential to labelled frames: DeePMD-kit's loss
+/// `p_e ΔE²/N + p_f Σ|ΔF|²/(3N) + p_v ΣΔW²/(9N)` with prefactors moving with the learning rate,
+/// Adam and the stepped exponential decay; environments are built once per frame.
+public final class Trainer {
+    /// The model being trained.
+    public let model: DeepPotentialModel
+    /// The settings.
+    public let config: TrainingConfig
+    /// Training frames and their environments.
+    public let train: [PreparedFrame]
+    /// Validation frames and their environments.
+    public let valid: [PreparedFrame]
+    /// Steps done so far.
+    public private(set) var step = 0
+    /// The optimiser.
+    public let optimizer: Adam
+    private var rng: RandomGenerator
+    private(set) var order: [Int] = []
+    private(set) var cursor = 0
+
+    /// A frame with its model types and environments, ready for the loss.
+    public struct PreparedFrame: Sendable {
+        /// The labelled frame.
+        public let frame: LabeledFrame
+        /// Its environments under the model's cutoff and sel.
+        public let environments: AtomEnvironments
+    }
+
+    /// Prepares frames (environments; a sel overflow is an error naming the frame). With
+    /// `fitStatistics` the normalisation statistics and energy bias are computed from `train`.
+    public init(model: DeepPotentialModel, train: [LabeledFrame], valid: [LabeledFrame], config: TrainingConfig,
+                fitStatistics: Bool = true) throws {
+        self.model = model
+        self.config = config
+        func prepare(_ frames: [LabeledFrame]) throws -> [PreparedFrame] {
+            let d = model.spec.descriptor
+            return try frames.map { f in
+                let types = try model.typeIndices(for: f.system.types.map { f.system.typeNames[$0] })
+                let env = try AtomEnvironments(system: f.system, types: types, rcut: d.rcut, sel: d.sel)
+                if let o = env.overflows.first {
+                    throw NeuralPotentialError.selExceeded(atom: o.atom, neighborType: model.spec.typeMap[o.neighborType],
+                                                           count: o.count, sel: d.sel[o.neighborType], context: f.source)
+                }
+                return PreparedFrame(frame: f, environments: env)
+            }
+        }
+        self.train = try prepare(train)
+        self.valid = try prepare(valid)
+        guard !self.train.isEmpty else {
+            throw NeuralPotentialError.invalidSpec(key: "data.train", expected: "at least one training frame", found: "none")
+        }
+        if fitStatistics {
+            model.statistics = EnvironmentStatistics(environments: self.train.map(\.environments), switch: model.smoothSwitch,
+                                                     typeCount: model.spec.typeCount)
+            let nt = model.spec.typeCount
+            let counts = self.train.map { p in (0..<nt).map { t in p.environments.types.filter { $0 == t }.count } }
+            model.energyBias = EnergyBias.leastSquares(counts: counts, energies: self.train.map(\.frame.energy), typeCount: nt)
+        }
+        optimizer = Adam(learningRate: config.startLR)
+        rng = RandomGenerator(seed: config.seed)
+    }
+
+    /// The frame-order generator's state (for checkpoints).
+    var rngState: [UInt64] { rng.state }
+
+    /// Sets the step, frame order and generator (checkpoint restore).
+    func restoreState(step: Int, order: [Int], cursor: Int, rng: RandomGenerator) {
+        self.step = step
+        self.order = order
+        self.cursor = cursor
+        self.rng = rng
+    }
+
+    /// The learning rate at the current step.
+    public var learningRate: Double { config.schedule.rate(at: step) }
+
+    /// The next `batchSize` training frames (a seeded shuffle per epoch).
+    private func nextBatch() -> [Int] {
+        var out: [Int] = []
+        while out.count < config.batchSize {
+            if cursor >= order.count {
+                order = rng.permutation(train.count)
+                cursor = 0
+            }
+            out.append(order[cursor])
+            cursor += 1
+        }
+        return out
+    }
+
+    /// The loss of one frame as a tensor (recorded, differentiable in the weights), and the
+    /// frame's squared errors (energy per atom², force components summed) for reporting.
+    public func loss(_ p: PreparedFrame, prefactors pf: (energy: Double, force: Double, virial: Double))
+        -> (loss: Tensor, energyError: Double, forceSquares: Double, forceCount: Int) {
+        let n = Double(p.environments.atomCount)
+        let needForces = pf.force != 0 && p.frame.forces != nil
+        let needVirial = pf.virial != 0 && p.frame.virial != nil
+        var total: Tensor
+        var eErr = 0.0, fSq = 0.0, fCount = 0
+        if needForces || needVirial {
+            let ev = model.evaluateGraph(p.environments, createGraph: true)
+            let dE = ev.energy - p.frame.energy
+            eErr = dE.scalar / n
+            total = dE * dE * (pf.energy / n)
+            if needForces, let ref = p.frame.forces {
+                let dF = ev.forces - Tensor(shape: [p.environments.atomCount, 3], scalars: ref)
+                let sq = (dF * dF).sum()
+                fSq = sq.scalar
+                fCount = ref.count
+                total = total + sq * (pf.force / (3 * n))
+            }
+            if needVirial, let ref = p.frame.virial {
+                let dW = ev.virial - Tensor(shape: [3, 3], scalars: ref)
+                total = total + (dW * dW).sum() * (pf.virial / (9 * n))
+            }
+        } else {
+            // Energy only: no force graph needed.
+            var real: [Int] = []
+            var d: [Double] = []
+            let env = p.environments
+            for sl in 0..<(env.atomCount * env.slotCount) where env.neighbor[sl] >= 0 {
+                real.append(sl)
+                d += env.displacement[(3 * sl)..<(3 * sl + 3)]
+            }
+            let e = model.atomEnergiesGraph(env, realSlots: real, displacements: Tensor(shape: [real.count, 3], scalars: d)).sum()
+            let dE = e - p.frame.energy
+            eErr = dE.scalar / n
+            total = dE * dE * (pf.energy / n)
+        }
+        return (total, eErr, fSq, fCount)
+    }
+
+    /// One optimiser step on a batch; returns the batch's energy RMSE per atom (eV) and force
+    /// RMSE (eV/Å).
+    @discardableResult
+    public func trainStep() -> (energyRMSE: Double, forceRMSE: Double) {
+        let lr = learningRate
+        let pf = config.prefactors(learningRate: lr)
+        let batch = nextBatch()
+        let params = model.parameters
+        var total: Tensor? = nil
+        var e2 = 0.0, f2 = 0.0, fc = 0
+        for k in batch {
+            let l = loss(train[k], prefactors: pf)
+            total = total.map { $0 + l.loss } ?? l.loss
+            e2 += l.energyError * l.energyError
+            f2 += l.forceSquares
+            fc += l.forceCount
+        }
+        let mean = total! * (1 / Double(batch.count))
+        let grads = grad(of: mean, wrt: params.map(\.value))
+        optimizer.learningRate = lr
+        optimizer.step(params, gradients: grads)
+        step += 1
+        return ((e2 / Double(batch.count)).squareRoot(), fc > 0 ? (f2 / Double(fc)).squareRoot() : 0)
+    }
+
+    /// Errors of the current model on prepared frames (fused path).
+    public func metrics(_ frames: [PreparedFrame]) -> ErrorMetrics {
+        Self.metrics(model: model, frames: frames)
+    }
+
+    /// Errors of `model` on prepared frames (fused path, no tape).
+    public static func metrics(model: DeepPotentialModel, frames: [PreparedFrame]) -> ErrorMetrics {
+        var m = ErrorMetrics()
+        var eAbs = 0.0, eSq = 0.0, ePAbs = 0.0, ePSq = 0.0, fAbs = 0.0, fSq = 0.0, fN = 0
+        var vAbs = 0.0, vSq = 0.0, vN = 0
+        for p in frames {
+            let out = model.evaluateFused(p.environments)
+            let n = Double(p.environments.atomCount)
+            let dE = out.energy - p.frame.energy
+            eAbs += abs(dE); eSq += dE * dE
+            ePAbs += abs(dE) / n; ePSq += (dE / n) * (dE / n)
+            if let f = p.frame.forces {
+                for (a, b) in zip(out.forces, f) { let d = a - b; fAbs += abs(d); fSq += d * d }
+                fN += f.count
+            }
+            if let w = p.frame.virial {
+                for (a, b) in zip(out.virial, w) { let d = (a - b) / n; vAbs += abs(d); vSq += d * d }
+                vN += 9
+            }
+        }
+        let nf = Double(max(frames.count, 1))
+        m.frames = frames.count
+        m.energyMAE = eAbs / nf; m.energyRMSE = (eSq / nf).squareRoot()
+        m.energyMAEPerAtom = ePAbs / nf; m.energyRMSEPerAtom = (ePSq / nf).squareRoot()
+        if fN > 0 { m.forceMAE = fAbs / Double(fN); m.forceRMSE = (fSq / Double(fN)).squareRoot() }
+        if vN > 0 { m.virialMAEPerAtom = vAbs / Double(vN); m.virialRMSEPerAtom = (vSq / Double(vN)).squareRoot() }
+        return m
+    }
+}
