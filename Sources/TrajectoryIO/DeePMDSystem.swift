@@ -59,10 +59,12 @@ public struct DeePMDSystem: Sendable {
     public static func systems(under url: URL) -> [URL] {
         if isSystem(url) { return [url] }
         let fm = FileManager.default
-        guard let children = try? fm.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey]) else { return [] }
-        return children.filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            .flatMap { systems(under: $0) }
+        guard let names = try? fm.contentsOfDirectory(atPath: url.path) else { return [] }
+        // fileExists(atPath:isDirectory:) follows symbolic links to folders.
+        return names.sorted().map { url.appendingPathComponent($0) }.filter { u in
+            var isDirectory: ObjCBool = false
+            return fm.fileExists(atPath: u.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }.flatMap { systems(under: $0) }
     }
 
     /// Reads the system folder at `url`.

@@ -55,6 +55,10 @@ struct DeePMDSystemTests {
         defer { folder.remove() }
         #expect(DeePMDSystem.isSystem(folder.url))
         #expect(DeePMDSystem.systems(under: folder.url.deletingLastPathComponent()).map(\.path) == [folder.url.path])
+        // A symbolic link to a system folder is followed (sorted by name: "link" before "sys").
+        let link = folder.url.deletingLastPathComponent().appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: folder.url)
+        #expect(DeePMDSystem.systems(under: folder.url.deletingLastPathComponent()).map(\.lastPathComponent) == ["link", "sys"])
         let s = try DeePMDSystem(contentsOf: folder.url)
         #expect(s.types == [0, 1, 0] && s.typeMap == ["Cu", "Au"] && s.species == ["Cu", "Au", "Cu"] && s.atomCount == 3)
         #expect(s.frames.count == 3)
