@@ -1,6 +1,6 @@
 import Foundation
 
-/// An error met while reading or writing a structure file (extended XYZ, LAMMPS data).
+/// An error met while reading or writing a structure file (extended XYZ, LAMMPS data, npy).
 ///
 /// Every case names the file and the 1-based line, and what was expected and what was found.
 public struct TrajectoryIOError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -22,7 +22,7 @@ public struct TrajectoryIOError: Error, Equatable, Sendable, CustomStringConvert
 
     /// The file (its path, or the name given to the parser).
     public let file: String
-    /// The 1-based line number where the problem is.
+    /// The 1-based line number where the problem is (0 for binary files such as `.npy`).
     public let line: Int
     /// What went wrong.
     public let kind: Kind
@@ -34,7 +34,7 @@ public struct TrajectoryIOError: Error, Equatable, Sendable, CustomStringConvert
         self.kind = kind
     }
 
-    /// One-line message: `file:line: what was expected, what was found`.
+    /// One-line message: `file:line: what was expected, what was found` (no `:line` when 0).
     public var description: String {
         let what: String
         switch kind {
@@ -45,7 +45,7 @@ public struct TrajectoryIOError: Error, Equatable, Sendable, CustomStringConvert
         case .duplicate(let what_): what = "duplicate \(what_)"
         case .unsupported(let what_): what = "not supported: \(what_)"
         }
-        return "\(file):\(line): \(what)"
+        return line > 0 ? "\(file):\(line): \(what)" : "\(file): \(what)"
     }
 }
 
