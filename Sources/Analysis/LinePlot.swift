@@ -10,12 +10,15 @@ public struct LinePlot: Sendable {
         public var x: [Double]
         /// Ordinates (units of the y axis).
         public var y: [Double]
+        /// Draw unconnected dots (a scatter, e.g. a parity plot) instead of a line.
+        public var markers: Bool
 
         /// A series of paired x and y values (the shorter one sets the count).
-        public init(name: String, x: [Double], y: [Double]) {
+        public init(name: String, x: [Double], y: [Double], markers: Bool = false) {
             self.name = name
             self.x = x
             self.y = y
+            self.markers = markers
         }
     }
 
@@ -29,6 +32,10 @@ public struct LinePlot: Sendable {
     public var series: [Series]
     /// Canvas width and height (SVG user units, pixels).
     public var size: (width: Double, height: Double) = (720, 480)
+    /// Logarithmic y axis (non-positive values are skipped), e.g. for learning curves.
+    public var logY = false
+    /// Start the y axis at zero when all values are positive (off for parity plots).
+    public var yFromZero = true
 
     /// A plot of `series` with a title and axis labels (units in the labels).
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
@@ -67,14 +74,22 @@ public struct LinePlot: Sendable {
         let (w, h) = size
         let left = 80.0, right = 20.0, top = 40.0, bottom = 60.0
         let pw = w - left - right, ph = h - top - bottom
-        let pts = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite } }
+        let logY = self.logY
+        func ty(_ y: Double) -> Double { logY ? (y > 0 ? log10(y) : .nan) : y }
+        let pts = series.flatMap { s in zip(s.x, s.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite } }
         var x0 = pts.map(\.0).min() ?? 0, x1 = pts.map(\.0).max() ?? 1
-        var y0 = min(0, pts.map(\.1).min() ?? 0), y1 = pts.map(\.1).max() ?? 1
+        var y0 = pts.map(\.1).min() ?? 0, y1 = pts.map(\.1).max() ?? 1
+        if logY {
+            y0 = y0.rounded(.down)
+            y1 = y1.rounded(.up)
+        } else if yFromZero {
+            y0 = min(0, y0)
+        }
         if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
         if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
-        let pad = 0.05 * (y1 - y0)
+        let pad = logY ? 0 : 0.05 * (y1 - y0)
         y1 += pad
-        if y0 < 0 { y0 -= pad }
+        if y0 < 0 || !yFromZero { y0 -= pad }
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func py(_ y: Double) -> Double { top + (y1 - y) / (y1 - y0) * ph }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
@@ -90,22 +105,30 @@ public struct LinePlot: Sendable {
             s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top + ph))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + ph + 5))\" stroke=\"black\"/>"
             s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 20))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
         }
-        for t in Self.ticks(y0, y1) {
+        let yTicks = logY ? Array(stride(from: y0, through: y1 + 1e-9, by: 1)) : Self.ticks(y0, y1)
+        for t in yTicks {
             s += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t)))\" x2=\"\(f(left))\" y2=\"\(f(py(t)))\" stroke=\"black\"/>"
             s += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(t)))\" stroke=\"#e0e0e0\"/>"
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(logY ? Self.label(pow(10, t)) : Self.label(t))</text>\n"
         }
-        if y0 < 0 && y1 > 0 {
+        if !logY && y0 < 0 && y1 > 0 {
             s += "<line x1=\"\(f(left))\" y1=\"\(f(py(0)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(0)))\" stroke=\"#888\"/>\n"
         }
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"black\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 15))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         s += "<text x=\"18\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + ph / 2)))\">\(Self.escape(yLabel))</text>\n"
         for (i, line) in series.enumerated() {
-            let p = zip(line.x, line.y).filter { $0.0.isFinite && $0.1.isFinite }
-                .map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
+            let finite = zip(line.x, line.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite }
             let color = colors[i % colors.count]
-            s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p)\"/>\n"
+            if line.markers {
+                for (x, y) in finite {
+                    s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"1.6\" fill=\"\(color)\" fill-opacity=\"0.6\"/>"
+                }
+                s += "\n"
+            } else {
+                let p = finite.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
+                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p)\"/>\n"
+            }
             if series.count > 1 {
                 let ly = top + 18 * Double(i + 1)
                 s += "<line x1=\"\(f(left + pw - 150))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + pw - 125))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"

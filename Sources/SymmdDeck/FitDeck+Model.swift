@@ -1,27 +1,11 @@
 import Atomistics
 import Foundation
 import NeuralPotentials
-import TrajectoryIO
 
 extension FitDeck {
-    /// The first `limit` frames (evenly spaced) of the training files as systems with their
-    /// energies (eV, nil when a frame has none), types named by the deck's type map.
+    /// Up to `limit` training frames (evenly spaced) as systems with their energies (eV).
     public func sampleTrainingFrames(limit: Int = 100) throws -> [(system: System, energy: Double?)] {
-        var frames: [(system: System, energy: Double?)] = []
-        for f in trainFiles {
-            guard FileManager.default.fileExists(atPath: f.path) else {
-                throw DeckError(.missingFile, file: url.path, key: "data.train", expected: "an existing data file", found: "no file at \(f.path)")
-            }
-            let all: [ExtXYZFrame]
-            do { all = try ExtXYZ.read(f) } catch {
-                throw DeckError(.badFile, file: url.path, key: "data.train", expected: "extended XYZ frames", found: "\(error)")
-            }
-            for fr in all {
-                do { frames.append((try fr.system(typeNames: typeMap), fr.energy)) } catch {
-                    throw DeckError(.badFile, file: url.path, key: "data.train", expected: "frames of the type map \(typeMap)", found: "\(error)")
-                }
-            }
-        }
+        let frames = try loadTrainingData().frames.map { ($0.system, Optional($0.energy)) }
         guard frames.count > limit else { return frames }
         return (0..<limit).map { frames[$0 * frames.count / limit] }
     }
@@ -30,7 +14,16 @@ extension FitDeck {
     /// present: `sel = "auto"` resolved (maximum neighbor count × 1.1), normalisation statistics
     /// and the least-squares energy bias from a sample of frames.
     public func initialModel(seed: UInt64) throws -> DeepPotentialModel {
-        let frames = trainFiles.isEmpty ? [] : try sampleTrainingFrames()
+        try initialModel(seed: seed, frames: trainFiles.isEmpty ? [] : try sampleTrainingFrames())
+    }
+
+    /// An untrained model as above, with `sel = "auto"`, statistics and bias from the given
+    /// training frames (all of them are scanned for the neighbor count).
+    public func initialModel(seed: UInt64, frames labelled: [LabeledFrame]) throws -> DeepPotentialModel {
+        try initialModel(seed: seed, frames: labelled.map { ($0.system, Optional($0.energy)) })
+    }
+
+    func initialModel(seed: UInt64, frames: [(system: System, energy: Double?)]) throws -> DeepPotentialModel {
         var sel = descriptor.sel
         if selAuto {
             guard !frames.isEmpty else {

@@ -14,5 +14,5 @@ struct SymmdCommand: ParsableCommand {
               symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
             """,
         version: SymmdVersion.string,
-        subcommands: [RunCommand.self, EvalCommand.self, AnalyzeCommand.self, ModelCommand.self, CheckSymmetryCommand.self])
+        subcommands: [RunCommand.self, EvalCommand.self, AnalyzeCommand.self, FitCommand.self, TestCommand.self, ModelCommand.self, CheckSymmetryCommand.self])
 }

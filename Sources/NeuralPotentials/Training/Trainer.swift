@@ -36,16 +36,7 @@ public final class Trainer {
         self.model = model
         self.config = config
         func prepare(_ frames: [LabeledFrame]) throws -> [PreparedFrame] {
-            let d = model.spec.descriptor
-            return try frames.map { f in
-                let types = try model.typeIndices(for: f.system.types.map { f.system.typeNames[$0] })
-                let env = try AtomEnvironments(system: f.system, types: types, rcut: d.rcut, sel: d.sel)
-                if let o = env.overflows.first {
-                    throw NeuralPotentialError.selExceeded(atom: o.atom, neighborType: model.spec.typeMap[o.neighborType],
-                                                           count: o.count, sel: d.sel[o.neighborType], context: f.source)
-                }
-                return PreparedFrame(frame: f, environments: env)
-            }
+            try Trainer.prepare(frames, model: model, strict: true).frames
         }
         self.train = try prepare(train)
         self.valid = try prepare(valid)
@@ -61,6 +52,26 @@ public final class Trainer {
         }
         optimizer = Adam(learningRate: config.startLR)
         rng = RandomGenerator(seed: config.seed)
+    }
+
+    /// Frames with their environments for `model`. With `strict`, a frame where some atom has
+    /// more neighbors than `sel` is an error naming the frame (training data); otherwise such
+    /// atoms are counted in `overflows` (test data).
+    public static func prepare(_ frames: [LabeledFrame], model: DeepPotentialModel, strict: Bool) throws
+        -> (frames: [PreparedFrame], overflows: Int) {
+        let d = model.spec.descriptor
+        var overflowCount = 0
+        let out = try frames.map { f in
+            let types = try model.typeIndices(for: f.system.types.map { f.system.typeNames[$0] })
+            let env = try AtomEnvironments(system: f.system, types: types, rcut: d.rcut, sel: d.sel)
+            if let o = env.overflows.first, strict {
+                throw NeuralPotentialError.selExceeded(atom: o.atom, neighborType: model.spec.typeMap[o.neighborType],
+                                                       count: o.count, sel: d.sel[o.neighborType], context: f.source)
+            }
+            overflowCount += env.overflows.count
+            return PreparedFrame(frame: f, environments: env)
+        }
+        return (out, overflowCount)
     }
 
     /// The frame-order generator's state (for checkpoints).

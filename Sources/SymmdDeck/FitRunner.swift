@@ -1,0 +1,199 @@
+import Foundation
+import NeuralPotentials
+
+/// One learning-curve row: step, learning rate, training and validation RMSEs (energy per atom
+/// eV, forces eV/Å).
+public struct LearningCurveRow: Sendable, Equatable {
+    /// Steps done.
+    public var step: Int
+    /// Learning rate at this step.
+    public var learningRate: Double
+    /// On this step's training batch (DeePMD-kit's lcurve convention): energy per atom (eV), forces (eV/Å).
+    public var rmseEnergyTrain: Double, rmseForceTrain: Double
+    /// On the validation sample: energy per atom (eV), forces (eV/Å); NaN without validation data.
+    public var rmseEnergyValid: Double, rmseForceValid: Double
+
+    /// The CSV header.
+    public static let csvHeader = "step,lr,rmse_e_trn,rmse_f_trn,rmse_e_val,rmse_f_val"
+
+    /// The row as CSV at full precision.
+    public var csv: String {
+        "\(step),\(learningRate),\(rmseEnergyTrain),\(rmseForceTrain),\(rmseEnergyValid),\(rmseForceValid)"
+    }
+}
+
+/// What a finished (or interrupted) fit reports.
+public struct FitSummary: Sendable {
+    /// Steps done by this invocation, and the final step.
+    public var steps: Int, finalStep: Int
+    /// Wall time of the training loop (s).
+    public var seconds: Double
+    /// Why it stopped: "done", "time limit" or "interrupted".
+    public var reason: String
+    /// Errors of the final model on the whole validation set (nil without validation data).
+    public var validation: ErrorMetrics?
+    /// Best validation score seen at a checkpoint (force RMSE eV/Å) and its step.
+    public var bestForceRMSE: Double?, bestStep: Int?
+}
+
+/// Runs `symmd fit`: data, model, trainer, learning curve, checkpoints (last and best), the model
+/// file at the end. The CLI only prints what this reports.
+public final class FitRunner {
+    /// The deck.
+    public let deck: FitDeck
+    /// The trainer (its model is what is being fitted).
+    public let trainer: Trainer
+    /// Training frames skipped as bad (with `skip_bad`), with reasons.
+    public let skipped: [String]
+    /// Called with each learning-curve row.
+    public var onRow: ((LearningCurveRow) -> Void)?
+    /// Called after each step with (steps done, total).
+    public var onProgress: ((Int, Int) -> Void)?
+    /// Called with one-line messages (checkpoints written, best model).
+    public var onMessage: ((String) -> Void)?
+    /// Frames used for the learning curve's validation columns (a fixed, evenly spaced sample).
+    public let validationSample: [Trainer.PreparedFrame]
+    private var curveFile: FileHandle?
+
+    /// Loads the data, builds the model (sel resolved from the data when "auto") and the trainer;
+    /// with `restart`, continues from that checkpoint exactly.
+    public init(deck: FitDeck, restart: URL? = nil, validationSampleSize: Int = 20) throws {
+        self.deck = deck
+        let (train, skippedTrain) = try deck.loadTrainingData()
+        let (valid, skippedValid) = deck.validFiles.isEmpty ? ([], []) : try deck.loadValidationData()
+        skipped = skippedTrain + skippedValid
+        let model = try deck.initialModel(seed: deck.training.seed, frames: train)
+        var cfg = TrainingConfig()
+        let t = deck.training
+        cfg.steps = t.steps
+        cfg.batchSize = t.batchSize
+        cfg.seed = t.seed
+        cfg.startLR = t.startLR
+        cfg.stopLR = t.stopLR
+        cfg.decaySteps = t.decaySteps
+        cfg.startPrefE = t.startPrefE; cfg.limitPrefE = t.limitPrefE
+        cfg.startPrefF = t.startPrefF; cfg.limitPrefF = t.limitPrefF
+        cfg.startPrefV = t.startPrefV; cfg.limitPrefV = t.limitPrefV
+        do {
+            trainer = try Trainer(model: model, train: train, valid: valid, config: cfg, fitStatistics: restart == nil)
+            if let restart { try trainer.restore(from: restart.path) }
+        } catch let e as NeuralPotentialError {
+            throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "--restart",
+                            expected: "data and model that fit together", found: "\(e)")
+        }
+        let v = trainer.valid
+        let k = min(validationSampleSize, v.count)
+        validationSample = (0..<k).map { v[$0 * v.count / k] }
+    }
+
+    /// The path of the best-validation checkpoint beside `checkpoint` ("fit.ckpt" → "fit.best.ckpt").
+    public static func bestPath(_ checkpoint: URL) -> URL {
+        let ext = checkpoint.pathExtension
+        let stem = checkpoint.deletingPathExtension().lastPathComponent
+        return checkpoint.deletingLastPathComponent().appendingPathComponent(stem + ".best" + (ext.isEmpty ? "" : "." + ext))
+    }
+
+    /// Trains until the deck's step count, the time limit, or `shouldStop()` returns true; then
+    /// writes the last checkpoint and the model file.
+    @discardableResult
+    public func run(shouldStop: () -> Bool = { false }) throws -> FitSummary {
+        let start = Date()
+        let total = deck.training.steps
+        let startStep = trainer.step
+        try openCurve(restartStep: startStep == 0 ? nil : startStep)
+        defer { try? curveFile?.close() }
+        var best: (score: Double, step: Int)? = nil
+        if startStep > 0, let ck = deck.output.checkpoint, !trainer.valid.isEmpty,
+           let saved = try? DeepPotentialModel.load(from: FitRunner.bestPath(ck).path), saved.spec == trainer.model.spec {
+            // A restarted fit keeps the best checkpoint of the earlier run unless it beats it.
+            best = (Trainer.metrics(model: saved, frames: trainer.valid).forceRMSE, startStep)
+        }
+        var reason = "done"
+        let every = deck.training.displayEvery
+        if startStep == 0 { try emitRow(e: .nan, f: .nan) }
+        while trainer.step < total {
+            if shouldStop() { reason = "interrupted"; break }
+            if deck.training.timeLimitMinutes > 0, Date().timeIntervalSince(start) > 60 * deck.training.timeLimitMinutes {
+                reason = "time limit"
+                break
+            }
+            let r = trainer.trainStep()
+            onProgress?(trainer.step, total)
+            if trainer.step % every == 0 || trainer.step == total {
+                try emitRow(e: r.energyRMSE, f: r.forceRMSE)
+            }
+            if let ck = deck.output.checkpoint, trainer.step % deck.output.checkpointEvery == 0 {
+                try checkpoint(ck)
+                if !trainer.valid.isEmpty {
+                    let m = trainer.metrics(trainer.valid)
+                    if best == nil || m.forceRMSE < best!.score {
+                        best = (m.forceRMSE, trainer.step)
+                        try write(FitRunner.bestPath(ck), what: "best checkpoint")
+                        onMessage?("step \(trainer.step): best validation so far (force RMSE \(m.forceRMSE) eV/Å, energy \(m.energyRMSEPerAtom) eV/atom) → \(FitRunner.bestPath(ck).path)")
+                    }
+                }
+            }
+        }
+        if let ck = deck.output.checkpoint { try checkpoint(ck) }
+        try writeModel()
+        let validation = trainer.valid.isEmpty ? nil : trainer.metrics(trainer.valid)
+        return FitSummary(steps: trainer.step - startStep, finalStep: trainer.step, seconds: Date().timeIntervalSince(start),
+                          reason: reason, validation: validation, bestForceRMSE: best?.score, bestStep: best?.step)
+    }
+
+    private func emitRow(e: Double, f: Double) throws {
+        var ev = Double.nan, fv = Double.nan
+        if !validationSample.isEmpty {
+            let m = Trainer.metrics(model: trainer.model, frames: validationSample)
+            ev = m.energyRMSEPerAtom
+            fv = m.forceRMSE
+        }
+        let row = LearningCurveRow(step: trainer.step, learningRate: trainer.learningRate, rmseEnergyTrain: e, rmseForceTrain: f,
+                                   rmseEnergyValid: ev, rmseForceValid: fv)
+        if let h = curveFile { try h.write(contentsOf: Data((row.csv + "\n").utf8)) }
+        onRow?(row)
+    }
+
+    private func openCurve(restartStep: Int?) throws {
+        guard let url = deck.output.learningCurve else { return }
+        var text = LearningCurveRow.csvHeader + "\n"
+        if let restartStep, let old = try? String(contentsOf: url, encoding: .utf8) {
+            for line in old.split(separator: "\n").dropFirst() {
+                if let s = Int(line.prefix { $0 != "," }), s <= restartStep { text += line + "\n" }
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+            curveFile = try FileHandle(forWritingTo: url)
+            try curveFile?.seekToEnd()
+        } catch {
+            throw DeckError(.badFile, file: deck.url.path, key: "output.learning_curve", expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes the last checkpoint now (also used on Ctrl-C).
+    public func checkpoint(_ url: URL) throws {
+        try write(url, what: "checkpoint")
+    }
+
+    private func write(_ url: URL, what: String) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try trainer.writeCheckpoint(to: url.path)
+        } catch {
+            throw DeckError(.badFile, file: deck.url.path, key: "output.checkpoint", expected: "a writable \(what) file", found: "\(error)")
+        }
+    }
+
+    /// Writes the model file `[output] model`.
+    public func writeModel() throws {
+        let url = deck.output.model
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try trainer.model.write(to: url.path)
+        } catch {
+            throw DeckError(.badFile, file: deck.url.path, key: "output.model", expected: "a writable model file", found: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Analysis
+import ArgumentParser
+import Atomistics
+import Foundation
+import NeuralPotentials
+import NNCore
+import Synchronization
+import SymmdDeck
+
+/// Set by SIGINT (Ctrl-C) during `symmd fit`; the loop writes a checkpoint and stops.
+private let interrupted = Atomic<Bool>(false)
+
+/// `symmd fit DECK [--restart CKPT] [--threads N]`.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a deep potential to reference energies and forces (DeePMD-kit style).",
+        discussion: """
+            Reads the fit deck's [data], [model.descriptor], [model.fitting], [training] and [output]
+            tables; prints the learning curve (energy RMSE per atom in eV, force RMSE in eV/Å, training
+            batches and a validation sample), writes it as CSV and SVG, checkpoints (the last and the
+            best on validation) and the model file. Ctrl-C writes a checkpoint and stops;
+            --restart continues exactly from a checkpoint.
+            Example:
+              symmd fit examples/fit-cu.toml
+              symmd fit examples/fit-cu.toml --restart out/fit-cu/fit.ckpt
+            """)
+
+    @Argument(help: "The fit deck (TOML).") var deck: String
+    @Option(help: "Continue from this checkpoint.") var restart: String?
+    @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+
+    func run() throws {
+        applyThreads(threads)
+        Parallel.threads = AtomisticsParallel.threads
+        var exitCode: Int32 = 0
+        try userFacing {
+            let d = try FitDeck(contentsOf: URL(fileURLWithPath: deck))
+            print("# \(d.url.lastPathComponent): loading data")
+            let runner = try FitRunner(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
+            for s in runner.skipped.prefix(10) { printError("warning: skipped \(s)") }
+            if !runner.skipped.isEmpty { printError("warning: \(runner.skipped.count) bad frames skipped (skip_bad = true)") }
+            print(runner.trainer.model.summary)
+            print("# \(runner.trainer.train.count) training frames, \(runner.trainer.valid.count) validation frames "
+                  + "(learning-curve validation on \(runner.validationSample.count)); \(d.training.steps) steps, batch \(d.training.batchSize), "
+                  + "threads \(AtomisticsParallel.threads)")
+            if runner.trainer.step > 0 { print("# restarted at step \(runner.trainer.step)") }
+            print(String(format: "%8@ %10@ %12@ %12@ %12@ %12@", "step" as NSString, "lr" as NSString, "rmse_e_trn" as NSString,
+                         "rmse_f_trn" as NSString, "rmse_e_val" as NSString, "rmse_f_val" as NSString))
+            let tty = isatty(1) != 0
+            var progress = Progress(total: d.training.steps, tty: tty)
+            runner.onRow = { r in
+                progress.clear()
+                print(String(format: "%8d %10.3e %12.4e %12.4e %12.4e %12.4e", r.step, r.learningRate, r.rmseEnergyTrain,
+                             r.rmseForceTrain, r.rmseEnergyValid, r.rmseForceValid))
+            }
+            runner.onMessage = { m in progress.clear(); print("# \(m)") }
+            runner.onProgress = { done, _ in progress.update(done) }
+            signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+            let summary = try runner.run(shouldStop: { interrupted.load(ordering: .relaxed) })
+            signal(SIGINT, SIG_DFL)
+            progress.clear()
+            let rate = summary.seconds > 0 ? Double(summary.steps) / summary.seconds : 0
+            print("# \(summary.reason): \(summary.steps) steps in \(String(format: "%.1f", summary.seconds)) s "
+                  + "(\(String(format: "%.1f", rate)) steps/s), final step \(summary.finalStep)")
+            if let v = summary.validation {
+                print("# validation (\(v.frames) frames): energy RMSE \(String(format: "%.3f", 1000 * v.energyRMSEPerAtom)) meV/atom, "
+                      + "force RMSE \(String(format: "%.2f", 1000 * v.forceRMSE)) meV/Å")
+            }
+            if let b = summary.bestForceRMSE, let s = summary.bestStep, let ck = d.output.checkpoint {
+                print("# best checkpoint: step \(s), force RMSE \(String(format: "%.2f", 1000 * b)) meV/Å → \(FitRunner.bestPath(ck).path)")
+            }
+            var outs = ["model \(d.output.model.path)"]
+            if let ck = d.output.checkpoint { outs.append("checkpoint \(ck.path)") }
+            if let lc = d.output.learningCurve {
+                let svg = try Self.plotLearningCurve(lc)
+                outs.append("learning curve \(lc.path) (+ \(svg.lastPathComponent))")
+            }
+            print("# outputs: " + outs.joined(separator: ", "))
+            if summary.reason == "interrupted" { exitCode = 130 }
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// Writes the learning curve CSV as an SVG beside it (log scale); returns its URL.
+    static func plotLearningCurve(_ csv: URL) throws -> URL {
+        let text = try String(contentsOf: csv, encoding: .utf8)
+        var cols = [[Double]](repeating: [], count: 6)
+        for line in text.split(separator: "\n").dropFirst() {
+            let v = line.split(separator: ",").map { Double($0) ?? .nan }
+            guard v.count == 6 else { continue }
+            for k in 0..<6 { cols[k].append(v[k]) }
+        }
+        var plot = LinePlot(title: "Learning curve", xLabel: "step", yLabel: "RMSE (eV/atom for energy, eV/Å for forces)",
+                            series: [LinePlot.Series(name: "energy, train", x: cols[0], y: cols[2]),
+                                     LinePlot.Series(name: "force, train", x: cols[0], y: cols[3]),
+                                     LinePlot.Series(name: "energy, valid", x: cols[0], y: cols[4]),
+                                     LinePlot.Series(name: "force, valid", x: cols[0], y: cols[5])])
+        plot.logY = true
+        let url = csv.deletingPathExtension().appendingPathExtension("svg")
+        try Data(plot.svg.utf8).write(to: url)
+        return url
+    }
+}

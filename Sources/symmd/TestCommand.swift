@@ -1,0 +1,79 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import NeuralPotentials
+import SymmdDeck
+
+/// `symmd test --model M --data FILE… [--json] [--out PREFIX]`.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Errors of a model on labelled data, like DeePMD-kit's dp test, with parity plots.",
+        discussion: """
+            Prints energy MAE/RMSE (total and per atom), force MAE/RMSE and virial MAE/RMSE per atom,
+            and writes PREFIX-energy.svg / PREFIX-force.svg (predicted vs reference) with their CSVs.
+            With --json, one object on stdout: frames, energy_mae_per_atom, energy_rmse_per_atom,
+            force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å).
+            Example:
+              symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
+            """)
+
+    @Option(help: "The model file.") var model: String
+    @Option(parsing: .upToNextOption, help: "Data files (extxyz or deepmd/npy folders).") var data: [String]
+    @Flag(help: "Print one JSON object on stdout.") var json = false
+    @Option(help: "Prefix of the parity plots (PREFIX-energy.svg, PREFIX-force.svg); 'none' to skip.") var out: String = "out/test/parity"
+    @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+
+    func run() throws {
+        applyThreads(threads)
+        try userFacing {
+            let m = try DeepPotentialModel.load(from: model)
+            let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false)
+            let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
+            if overflows > 0 { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
+            let r = Trainer.metrics(model: m, frames: frames)
+            if out != "none" {
+                var eRef: [Double] = [], ePred: [Double] = [], fRef: [Double] = [], fPred: [Double] = []
+                for p in frames {
+                    let o = m.evaluateFused(p.environments)
+                    let n = Double(p.environments.atomCount)
+                    eRef.append(p.frame.energy / n)
+                    ePred.append(o.energy / n)
+                    if let f = p.frame.forces { fRef += f; fPred += o.forces }
+                }
+                func parity(_ name: String, _ unit: String, _ x: [Double], _ y: [Double]) throws {
+                    let lo = min(x.min() ?? 0, y.min() ?? 0), hi = max(x.max() ?? 1, y.max() ?? 1)
+                    var plot = LinePlot(title: "Parity: \(name)", xLabel: "reference (\(unit))", yLabel: "predicted (\(unit))",
+                                        series: [LinePlot.Series(name: "frames", x: x, y: y, markers: true),
+                                                 LinePlot.Series(name: "y = x", x: [lo, hi], y: [lo, hi])])
+                    plot.yFromZero = false
+                    _ = try AnalysisOutput.write(prefix: "\(out)-\(name)", header: ["reference", "predicted"], columns: [x, y], plot: plot)
+                }
+                try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try parity("energy", "eV/atom", eRef, ePred)
+                if !fRef.isEmpty { try parity("force", "eV/Å", fRef, fPred) }
+            }
+            if json {
+                func num(_ x: Double?) -> String { x.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
+                print("{\"frames\":\(r.frames),\"energy_mae_per_atom\":\(num(r.energyMAEPerAtom)),\"energy_rmse_per_atom\":\(num(r.energyRMSEPerAtom)),"
+                      + "\"energy_mae\":\(num(r.energyMAE)),\"energy_rmse\":\(num(r.energyRMSE)),"
+                      + "\"force_mae\":\(num(r.forceMAE)),\"force_rmse\":\(num(r.forceRMSE)),"
+                      + "\"virial_mae_per_atom\":\(num(r.virialMAEPerAtom)),\"virial_rmse_per_atom\":\(num(r.virialRMSEPerAtom))}")
+                return
+            }
+            func line(_ name: String, _ v: Double?, _ unit: String) {
+                print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + ": " + (v.map { String(format: "%e", $0) } ?? "n/a") + " " + unit)
+            }
+            print("# number of test frames: \(r.frames)")
+            line("Energy MAE", r.energyMAE, "eV")
+            line("Energy RMSE", r.energyRMSE, "eV")
+            line("Energy MAE/Natoms", r.energyMAEPerAtom, "eV")
+            line("Energy RMSE/Natoms", r.energyRMSEPerAtom, "eV")
+            line("Force  MAE", r.forceMAE, "eV/Å")
+            line("Force  RMSE", r.forceRMSE, "eV/Å")
+            line("Virial MAE/Natoms", r.virialMAEPerAtom, "eV")
+            line("Virial RMSE/Natoms", r.virialRMSEPerAtom, "eV")
+            if out != "none" { print("# parity plots: \(out)-energy.svg, \(out)-force.svg") }
+        }
+    }
+}
