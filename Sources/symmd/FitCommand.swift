@@ -33,6 +33,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         applyThreads(threads)
         Parallel.threads = AtomisticsParallel.threads
+        Allocator.tuneForTensors()
         var exitCode: Int32 = 0
         try userFacing {
             let d = try FitDeck(contentsOf: URL(fileURLWithPath: deck))
@@ -45,8 +46,7 @@ struct FitCommand: ParsableCommand {
                   + "(learning-curve validation on \(runner.validationSample.count)); \(d.training.steps) steps, batch \(d.training.batchSize), "
                   + "threads \(AtomisticsParallel.threads)")
             if runner.trainer.step > 0 { print("# restarted at step \(runner.trainer.step)") }
-            print(String(format: "%8@ %10@ %12@ %12@ %12@ %12@", "step" as NSString, "lr" as NSString, "rmse_e_trn" as NSString,
-                         "rmse_f_trn" as NSString, "rmse_e_val" as NSString, "rmse_f_val" as NSString))
+            print("    step         lr   rmse_e_trn   rmse_f_trn   rmse_e_val   rmse_f_val   (eV/atom, eV/Å)")
             let tty = isatty(1) != 0
             var progress = Progress(total: d.training.steps, tty: tty)
             runner.onRow = { r in
