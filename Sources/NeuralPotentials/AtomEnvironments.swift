@@ -18,15 +18,15 @@ public struct SelOverflow: Sendable, Equatable {
 /// beyond a block's capacity are dropped (the farthest first) and listed in `overflows`.
 public struct AtomEnvironments: Sendable {
     /// Number of centre atoms.
-    public let atomCount: Int
+    public private(set) var atomCount: Int
     /// Capacity per neighbor type.
     public let sel: [Int]
     /// First slot of each neighbor-type block.
     public let blockStart: [Int]
     /// Slots per atom (Σ sel).
     public let slotCount: Int
-    /// Model type of each atom.
-    public let types: [Int]
+    /// Model type of each centre atom.
+    public private(set) var types: [Int]
     /// Neighbor atom of each slot (atomCount × slotCount), −1 for an empty slot.
     public var neighbor: [Int32]
     /// r_ij = x_j + shift − x_i of each slot (atomCount × slotCount × 3, Å); zero when empty.
@@ -35,6 +35,23 @@ public struct AtomEnvironments: Sendable {
     public var maxNeighbors: [Int]
     /// Atoms whose neighbors exceeded `sel` (their farthest neighbors were dropped).
     public var overflows: [SelOverflow]
+    /// Index in the structure of this set's first centre atom (non-zero for a ``subset(_:)``).
+    public private(set) var firstAtom = 0
+    /// Atoms in the whole structure (neighbor indices and forces refer to it).
+    public private(set) var systemAtomCount: Int
+
+    /// The environments of centre atoms `range` only (neighbor indices still refer to the whole
+    /// structure): the unit of work when one frame's energy is split over threads.
+    public func subset(_ range: Range<Int>) -> AtomEnvironments {
+        var out = self
+        out.firstAtom = firstAtom + range.lowerBound
+        out.atomCount = range.count
+        out.types = Array(types[range])
+        out.neighbor = Array(neighbor[(range.lowerBound * slotCount)..<(range.upperBound * slotCount)])
+        out.displacement = Array(displacement[(3 * range.lowerBound * slotCount)..<(3 * range.upperBound * slotCount)])
+        out.overflows = overflows.filter { range.contains($0.atom - firstAtom) }
+        return out
+    }
 
     /// The slot index of atom i's slot k in the flat arrays.
     @inlinable public func slot(_ i: Int, _ k: Int) -> Int { i * slotCount + k }
@@ -61,6 +78,7 @@ public struct AtomEnvironments: Sendable {
         for t in 0..<ntypes { starts[t + 1] = starts[t] + sel[t] }
         let nnei = starts[ntypes]
         atomCount = n
+        systemAtomCount = n
         self.sel = sel
         blockStart = starts
         slotCount = nnei

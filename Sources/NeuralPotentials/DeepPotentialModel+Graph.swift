@@ -1,25 +1,26 @@
 import NNCore
 
 /// Energy, forces and virial as autodiff tensors (the training path).
-public struct GraphEvaluation {
+public struct GraphEvaluation: Sendable {
     /// Total energy (eV), a one-element tensor.
     public var energy: Tensor
-    /// Per-atom energies [N] (eV).
+    /// Per-atom energies of the centre atoms [n] (eV).
     public var atomEnergies: Tensor
-    /// Forces −∂E/∂x [N, 3] (eV/Å).
+    /// Forces −∂E/∂x on every atom of the structure [N, 3] (eV/Å).
     public var forces: Tensor
     /// Virial −Σ r_ij ⊗ ∂E/∂r_ij [3, 3] (eV).
     public var virial: Tensor
 }
 
 extension DeepPotentialModel {
-    /// Energy, forces and virial through the autodiff tape.
+    /// Energy, forces and virial through the autodiff tape (for a ``AtomEnvironments/subset(_:)``:
+    /// the part of them that comes from its centre atoms' energies).
     ///
     /// The leaves are the displacements r_ij of occupied slots; forces and virial come from
     /// ∂E/∂r_ij. With `createGraph` the forces and virial are themselves recorded, so a loss on
     /// them can be differentiated with respect to the weights (force training).
     public func evaluateGraph(_ env: AtomEnvironments, createGraph: Bool = false) -> GraphEvaluation {
-        let n = env.atomCount, nnei = env.slotCount
+        let n = env.atomCount, nnei = env.slotCount, nAll = env.systemAtomCount
         var real: [Int] = [], centre: [Int] = [], other: [Int] = []
         var d: [Double] = []
         real.reserveCapacity(n * nnei)
@@ -29,7 +30,7 @@ extension DeepPotentialModel {
                 let j = env.neighbor[sl]
                 guard j >= 0 else { continue }
                 real.append(sl)
-                centre.append(i)
+                centre.append(env.firstAtom + i)
                 other.append(Int(j))
                 d.append(contentsOf: env.displacement[(3 * sl)..<(3 * sl + 3)])
             }
@@ -38,8 +39,8 @@ extension DeepPotentialModel {
         let atomEnergies = atomEnergiesGraph(env, realSlots: real, displacements: rvec)
         let energy = atomEnergies.sum()
         let g = grad(of: energy, wrt: rvec, createGraph: createGraph)
-        let forces = Tensor.scatterAdd(g, indices: centre, into: [n, 3])
-            - Tensor.scatterAdd(g, indices: other, into: [n, 3])
+        let forces = Tensor.scatterAdd(g, indices: centre, into: [nAll, 3])
+            - Tensor.scatterAdd(g, indices: other, into: [nAll, 3])
         let virial = -Tensor.matmul(rvec, g, transposeA: true)
         return GraphEvaluation(energy: energy, atomEnergies: atomEnergies, forces: forces, virial: virial)
     }

@@ -32,13 +32,14 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         applyThreads(threads)
-        Parallel.threads = AtomisticsParallel.threads
+        Parallel.threads = 1   // the trainer's threads split each frame's atoms instead
         Allocator.tuneForTensors()
         var exitCode: Int32 = 0
         try userFacing {
             let d = try FitDeck(contentsOf: URL(fileURLWithPath: deck))
             print("# \(d.url.lastPathComponent): loading data")
             let runner = try FitRunner(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
+            runner.trainer.threads = AtomisticsParallel.threads
             for s in runner.skipped.prefix(10) { printError("warning: skipped \(s)") }
             if !runner.skipped.isEmpty { printError("warning: \(runner.skipped.count) bad frames skipped (skip_bad = true)") }
             print(runner.trainer.model.summary)
@@ -53,6 +54,7 @@ struct FitCommand: ParsableCommand {
                 progress.clear()
                 print(String(format: "%8d %10.3e %12.4e %12.4e %12.4e %12.4e", r.step, r.learningRate, r.rmseEnergyTrain,
                              r.rmseForceTrain, r.rmseEnergyValid, r.rmseForceValid))
+                progress.note = String(format: "val: E %.2f meV/atom, F %.1f meV/Å", 1000 * r.rmseEnergyValid, 1000 * r.rmseForceValid)
             }
             runner.onMessage = { m in progress.clear(); print("# \(m)") }
             runner.onProgress = { done, _ in progress.update(done) }

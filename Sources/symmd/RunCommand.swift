@@ -95,6 +95,8 @@ struct Progress {
     let start = Date()
     var lastPrint = Date()
     var shown = false
+    /// Extra text after the rate and ETA (e.g. the current validation errors of a fit).
+    var note = ""
 
     init(total: Int, tty: Bool) {
         self.total = total
@@ -113,10 +115,11 @@ struct Progress {
         if tty {
             let width = 30, filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            FileHandle.standardOutput.write(Data(String(format: "\r[%@] %5.1f%% %d/%d  %.1f steps/s  ETA %.0f s ", bar, 100 * fraction, done, total, rate, eta).utf8))
+            FileHandle.standardOutput.write(Data((String(format: "\r[%@] %5.1f%% %d/%d  %.1f steps/s  ETA %.0f s ", bar, 100 * fraction, done, total, rate, eta) + note).utf8))
             shown = true
         } else if done < total {
-            printError(String(format: "progress: step %d/%d (%.0f%%), %.1f steps/s, ETA %.0f s", done, total, 100 * fraction, rate, eta))
+            printError(String(format: "progress: step %d/%d (%.0f%%), %.1f steps/s, ETA %.0f s", done, total, 100 * fraction, rate, eta)
+                       + (note.isEmpty ? "" : "; " + note))
         }
     }
 

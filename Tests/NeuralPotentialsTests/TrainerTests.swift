@@ -61,6 +61,23 @@ import Testing
         #expect(worst < 1e-5, "largest relative error of ∂L/∂w: \(worst)")
     }
 
+    /// Splitting a frame's atoms over threads (two tapes seeded with ∂L/∂E, ∂L/∂F, ∂L/∂W of the
+    /// totals) gives the same weight gradients as one tape.
+    @Test(arguments: [2, 3])
+    func splitFrameGradientsEqualOneTape(_ parts: Int) throws {
+        let frames = try Self.morseFrames(1, seed: 90)
+        let model = try NPFixtures.model(species: ["Cu"], seed: 6, sel: 30)
+        let trainer = try Trainer(model: model, train: frames, valid: [], config: Self.config(steps: 10))
+        let pf = (energy: 0.7, force: 2.0, virial: 0.3)
+        let params = model.parameters.map(\.value)
+        let one = grad(of: trainer.loss(trainer.train[0], prefactors: pf).loss, wrt: params)
+        trainer.threads = parts
+        let split = trainer.splitGradients(trainer.train[0], prefactors: pf, scale: 1).gradients
+        let scale = one.map { NPFixtures.maxAbs($0.scalars) }.max()!
+        let worst = zip(one, split).map { NPFixtures.maxAbsDiff($0.scalars, $1.scalars) }.max()!
+        #expect(worst <= 1e-10 * scale, "max |Δ∂L/∂w| = \(worst) (scale \(scale))")
+    }
+
     @Test func trainingReducesErrors() throws {
         let frames = try Self.morseFrames(8, seed: 60)
         let model = try NPFixtures.model(seed: 5, sel: 30)

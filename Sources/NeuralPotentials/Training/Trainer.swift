@@ -1,4 +1,5 @@
 import Atomistics
+import Dispatch
 import NNCore
 
 /// Fits a deep potential to labelled frames: DeePMD-kit's loss
@@ -17,6 +18,9 @@ public final class Trainer {
     public private(set) var step = 0
     /// The optimiser.
     public let optimizer: Adam
+    /// Threads over the atoms of each frame (1: one tape per frame). Results are deterministic
+    /// for a given count; different counts differ in the last bits (summation order).
+    public var threads = 1
     private var rng: RandomGenerator
     private(set) var order: [Int] = []
     private(set) var cursor = 0
@@ -152,21 +156,91 @@ public final class Trainer {
         let pf = config.prefactors(learningRate: lr)
         let batch = nextBatch()
         let params = model.parameters
-        var total: Tensor? = nil
+        var grads: [Tensor]
         var e2 = 0.0, f2 = 0.0, fc = 0
-        for k in batch {
-            let l = loss(train[k], prefactors: pf)
-            total = total.map { $0 + l.loss } ?? l.loss
-            e2 += l.energyError * l.energyError
-            f2 += l.forceSquares
-            fc += l.forceCount
+        if threads > 1 {
+            grads = params.map { $0.value.zerosLike() }
+            for k in batch {
+                let r = splitGradients(train[k], prefactors: pf, scale: 1 / Double(batch.count))
+                for j in grads.indices { grads[j] = grads[j] + r.gradients[j] }
+                e2 += r.energyError * r.energyError
+                f2 += r.forceSquares
+                fc += r.forceCount
+            }
+            grads = grads.map { $0.detached() }
+        } else {
+            var total: Tensor? = nil
+            for k in batch {
+                let l = loss(train[k], prefactors: pf)
+                total = total.map { $0 + l.loss } ?? l.loss
+                e2 += l.energyError * l.energyError
+                f2 += l.forceSquares
+                fc += l.forceCount
+            }
+            grads = grad(of: total! * (1 / Double(batch.count)), wrt: params.map(\.value))
         }
-        let mean = total! * (1 / Double(batch.count))
-        let grads = grad(of: mean, wrt: params.map(\.value))
         optimizer.learningRate = lr
         optimizer.step(params, gradients: grads)
         step += 1
         return ((e2 / Double(batch.count)).squareRoot(), fc > 0 ? (f2 / Double(fc)).squareRoot() : 0)
+    }
+
+    /// ∂L/∂w of one frame's loss (times `scale`) with the frame's atoms split over `threads`:
+    /// E, F and W are sums of the parts' contributions, so each part's tape is seeded with the
+    /// loss's derivative with respect to the totals, ∂L/∂E·E_X + ⟨∂L/∂F, F_X⟩ + ⟨∂L/∂W, W_X⟩.
+    func splitGradients(_ p: PreparedFrame, prefactors pf: (energy: Double, force: Double, virial: Double), scale: Double)
+        -> (gradients: [Tensor], energyError: Double, forceSquares: Double, forceCount: Int) {
+        let env = p.environments
+        let n = env.atomCount
+        let parts = max(1, min(threads, n))
+        let ranges = (0..<parts).map { k in (n * k / parts)..<(n * (k + 1) / parts) }
+        let params = model.parameters.map(\.value)
+        let model = self.model
+        // Pass 1: each part's E, F, W on its own tape.
+        var evals = [GraphEvaluation?](repeating: nil, count: parts)
+        evals.withUnsafeMutableBufferPointer { ev in
+            let box = UnsafeSendable(ev)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                box.value[k] = model.evaluateGraph(env.subset(ranges[k]), createGraph: true)
+            }
+        }
+        let parts1 = evals.map { $0! }
+        let energy = parts1.reduce(0) { $0 + $1.energy.scalar }
+        var forces = [Double](repeating: 0, count: 3 * n), virial = [Double](repeating: 0, count: 9)
+        for e in parts1 {
+            for j in 0..<(3 * n) { forces[j] += e.forces.scalars[j] }
+            for j in 0..<9 { virial[j] += e.virial.scalars[j] }
+        }
+        let natoms = Double(n)
+        let dE = energy - p.frame.energy
+        let cE = scale * 2 * pf.energy * dE / natoms
+        var rF: Tensor? = nil, rW: Tensor? = nil
+        var fSq = 0.0, fCount = 0
+        if pf.force != 0, let ref = p.frame.forces {
+            let d = zip(forces, ref).map { $0 - $1 }
+            fSq = d.reduce(0) { $0 + $1 * $1 }
+            fCount = ref.count
+            rF = Tensor(shape: [n, 3], scalars: d.map { scale * 2 * pf.force * $0 / (3 * natoms) })
+        }
+        if pf.virial != 0, let ref = p.frame.virial {
+            rW = Tensor(shape: [3, 3], scalars: zip(virial, ref).map { scale * 2 * pf.virial * ($0 - $1) / (9 * natoms) })
+        }
+        // Pass 2: each part's tape seeded with the loss's derivative with respect to the totals.
+        let seedF = rF, seedW = rW
+        var partGrads = [[Tensor]](repeating: [], count: parts)
+        partGrads.withUnsafeMutableBufferPointer { pg in
+            let box = UnsafeSendable(pg)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let e = parts1[k]
+                var surrogate = e.energy * cE
+                if let seedF { surrogate = surrogate + (e.forces * seedF).sum() }
+                if let seedW { surrogate = surrogate + (e.virial * seedW).sum() }
+                box.value[k] = grad(of: surrogate, wrt: params)
+            }
+        }
+        var grads = partGrads[0]
+        for k in 1..<parts { for j in grads.indices { grads[j] = grads[j] + partGrads[k][j] } }
+        return (grads, dE / natoms, fSq, fCount)
     }
 
     /// Errors of the current model on prepared frames (fused path).
