@@ -1,0 +1,124 @@
+import Foundation
+import NNCore
+
+/// An embedding net g(s) tabulated as piecewise quintic polynomials (DeePMD-kit's model
+/// compression): on each interval the polynomial matches g, g′ and g″ of the exact net at both
+/// ends, so values and first derivatives are continuous across intervals. Inputs beyond the table
+/// are evaluated on the end polynomials (they are only reached by atoms closer than `minimumDistance`).
+public struct EmbeddingTable: Sendable {
+    /// Output width M.
+    public let width: Int
+    /// First tabulated input (normalised s).
+    public let lower: Double
+    /// Interval length (normalised s).
+    public let stride: Double
+    /// Number of intervals.
+    public let intervals: Int
+    /// Coefficients, [interval][output][6] (c0 + c1 t + … + c5 t⁵ with t = s − s_k).
+    @usableFromInline let coefficients: [Double]
+
+    /// Tabulates `net` (one scalar input) on [lower, upper] with intervals of `stride`.
+    public init(net: MLP, lower: Double, upper: Double, stride: Double) {
+        let m = net.layers.last!.outputs
+        width = m
+        self.lower = lower
+        self.stride = stride
+        intervals = max(1, Int(((upper - lower) / stride).rounded(.up)))
+        let nodes = (0...intervals).map { lower + Double($0) * stride }
+        let (y, d1, d2) = EmbeddingTable.derivatives(net, at: nodes)
+        var c = [Double](repeating: 0, count: intervals * m * 6)
+        let h = stride
+        for k in 0..<intervals {
+            for j in 0..<m {
+                let y0 = y[k * m + j], y1 = y[(k + 1) * m + j]
+                let p0 = d1[k * m + j], p1 = d1[(k + 1) * m + j]
+                let q0 = d2[k * m + j], q1 = d2[(k + 1) * m + j]
+                // Quintic Hermite: value, slope, curvature at t = 0 and t = h.
+                let a0 = y0, a1 = p0, a2 = q0 / 2
+                let dy = y1 - y0 - p0 * h - q0 * h * h / 2
+                let dp = p1 - p0 - q0 * h
+                let dq = q1 - q0
+                let h3 = h * h * h, h4 = h3 * h, h5 = h4 * h
+                let a3 = (20 * dy - 8 * dp * h + dq * h * h) / (2 * h3)
+                let a4 = (-30 * dy + 14 * dp * h - 2 * dq * h * h) / (2 * h4)
+                let a5 = (12 * dy - 6 * dp * h + dq * h * h) / (2 * h5)
+                let o = (k * m + j) * 6
+                c[o] = a0; c[o + 1] = a1; c[o + 2] = a2; c[o + 3] = a3; c[o + 4] = a4; c[o + 5] = a5
+            }
+        }
+        coefficients = c
+    }
+
+    /// g(s) and dg/ds for `count` inputs: values into `g` (count × M), derivatives into `dg`.
+    @inlinable
+    public func evaluate(_ s: UnsafePointer<Double>, count: Int, g: UnsafeMutablePointer<Double>,
+                         dg: UnsafeMutablePointer<Double>) {
+        let m = width
+        coefficients.withUnsafeBufferPointer { cp in
+            let c = cp.baseAddress!
+            for r in 0..<count {
+                let x = s[r]
+                var k = Int(((x - lower) / stride).rounded(.down))
+                k = Swift.min(Swift.max(k, 0), intervals - 1)
+                let t = x - (lower + Double(k) * stride)
+                let base = c + k * m * 6
+                let out = g + r * m, dout = dg + r * m
+                for j in 0..<m {
+                    let a = base + 6 * j
+                    out[j] = a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))))
+                    dout[j] = a[1] + t * (2 * a[2] + t * (3 * a[3] + t * (4 * a[4] + t * 5 * a[5])))
+                }
+            }
+        }
+    }
+
+    /// g, g′ and g″ of a scalar-input tanh MLP at `points`, by forward-mode differentiation
+    /// through its layers (each [points × M], row-major).
+    public static func derivatives(_ net: MLP, at points: [Double]) -> ([Double], [Double], [Double]) {
+        var h = points, h1 = [Double](repeating: 1, count: points.count), h2 = [Double](repeating: 0, count: points.count)
+        var width = 1
+        let n = points.count
+        for (k, layer) in net.layers.enumerated() {
+            let w = layer.weight.value.scalars, b = layer.bias.value.scalars
+            let nin = layer.inputs, nout = layer.outputs
+            let hidden = !(k == net.layers.count - 1 && net.linearOutput)
+            let ts = net.timesteps[k]?.value.scalars
+            var y = [Double](repeating: 0, count: n * nout), y1 = y, y2 = y
+            for r in 0..<n {
+                for j in 0..<nout {
+                    var z = b[j], z1 = 0.0, z2 = 0.0
+                    for i in 0..<nin {
+                        let wij = w[i * nout + j]
+                        z += h[r * width + i] * wij
+                        z1 += h1[r * width + i] * wij
+                        z2 += h2[r * width + i] * wij
+                    }
+                    var v = z, v1 = z1, v2 = z2
+                    if hidden {
+                        let t = Foundation.tanh(z)
+                        v = t
+                        v1 = (1 - t * t) * z1
+                        v2 = -2 * t * (1 - t * t) * z1 * z1 + (1 - t * t) * z2
+                    }
+                    if let ts { v *= ts[j]; v1 *= ts[j]; v2 *= ts[j] }
+                    y[r * nout + j] = v; y1[r * nout + j] = v1; y2[r * nout + j] = v2
+                }
+                if net.skip && hidden {
+                    if nout == nin {
+                        for j in 0..<nout {
+                            y[r * nout + j] += h[r * width + j]; y1[r * nout + j] += h1[r * width + j]; y2[r * nout + j] += h2[r * width + j]
+                        }
+                    } else if nout == 2 * nin {
+                        for j in 0..<nout {
+                            let i = j % nin
+                            y[r * nout + j] += h[r * width + i]; y1[r * nout + j] += h1[r * width + i]; y2[r * nout + j] += h2[r * width + i]
+                        }
+                    }
+                }
+            }
+            h = y; h1 = y1; h2 = y2
+            width = nout
+        }
+        return (h, h1, h2)
+    }
+}
