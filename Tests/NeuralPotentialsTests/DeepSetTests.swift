@@ -139,3 +139,24 @@ import Testing
         expectClose(withNoGrad { ds(xp) }, withNoGrad { ds(x) }, rtol: 0, atol: 1e-12)
     }
 }
+
+/// Gradients at the shapes of the example's pair model (one feature per element, sets of 15,
+/// batches of a size that is not a power of two), where NNCore's kernels take other paths.
+@Suite struct DeepSetShapeTests {
+    @Test(arguments: [(1, 15, 32), (1, 15, 100), (3, 6, 32)])
+    func weightGradientsAtTrainingShapes(_ shape: (Int, Int, Int)) {
+        let (d, n, b) = shape
+        var rng = RandomGenerator(seed: 9)
+        let ds = DeepSet(inputs: d, elementWidths: [8, 8], readoutWidths: [8], outputs: 1, pooling: .mean, using: &rng)
+        let params = ds.parameters
+        let saved = params.map(\.value)
+        defer { for (p, v) in zip(params, saved) { p.value = v } }
+        let start = params.enumerated().map { k, p in p.value.detached() + randomTensor(p.shape, seed: 60 + UInt64(k), scale: 0.3) }
+        let x = randomTensor([b, n, d], seed: 61, scale: 0.5, offset: 1.5)
+        let error = gradcheck({ ws in
+            for (p, w) in zip(params, ws) { p.value = w }
+            return ds(x)
+        }, inputs: start, seed: 4)
+        #expect(error < 1e-7, "max relative error \(error)")
+    }
+}
