@@ -19,22 +19,26 @@ struct Model {
     /// augmentation, over all atoms alike, as a reordered copy would see them).
     mutating func standardize(from x: Tensor) {
         guard input == .flat else { return }
-        let (b, f) = (x.shape[0], x.shape[1] * x.shape[2])
-        var mean = [Double](repeating: 0, count: f), sq = mean
+        let (b, n) = (x.shape[0], x.shape[1]), f = 3 * n
+        var sum = [Double](repeating: 0, count: f), sumSq = sum
         for s in 0..<b {
             for k in 0..<f {
-                // with augmentation every atom may sit in every slot: pool the statistics over atoms
-                let k0 = augmented ? k % 3 : k
                 let v = x.scalars[s * f + k]
-                if augmented {
-                    for slot in stride(from: k0, to: f, by: 3) { mean[slot] += v / Double(x.shape[1]); sq[slot] += v * v / Double(x.shape[1]) }
-                } else {
-                    mean[k] += v; sq[k] += v * v
-                }
+                sum[k] += v
+                sumSq[k] += v * v
             }
         }
-        let m = mean.map { $0 / Double(b) }
-        let sd = zip(sq, m).map { max(($0 / Double(b) - $1 * $1), 1e-12).squareRoot() }
+        var count = Double(b)
+        if augmented {  // every atom may sit in every slot: pool each coordinate's statistics over the atoms
+            for c in 0..<3 {
+                let (t, tt) = (stride(from: c, to: f, by: 3).map { sum[$0] }.reduce(0, +),
+                               stride(from: c, to: f, by: 3).map { sumSq[$0] }.reduce(0, +))
+                for k in stride(from: c, to: f, by: 3) { (sum[k], sumSq[k]) = (t, tt) }
+            }
+            count *= Double(n)
+        }
+        let m = sum.map { $0 / count }
+        let sd = zip(sumSq, m).map { max($0 / count - $1 * $1, 1e-12).squareRoot() }
         standardization = (Tensor(m), Tensor(sd))
     }
 
@@ -116,7 +120,7 @@ struct Settings {
     var minimumRate = 1e-5
 }
 
-/// Trains `model` by minibatch Adam on the MSE of standardized energies `y` for coordinates `x`.
+/// Trains `model` by Adam on batches (full by default) of the MSE of standardized energies `y` for coordinates `x`.
 func train(_ model: Model, x: Tensor, y: Tensor, settings: Settings, seed: UInt64) {
     var rng = RandomGenerator(seed: seed)          // batch order: the same for every model
     var augmentRng = RandomGenerator(seed: seed &+ 1)
