@@ -73,6 +73,24 @@ import Testing
         #expect((driver.initialRow?.selOverflow ?? 0) >= 32, "every atom has 12 first neighbors > sel 10")
     }
 
+    /// `symmd eval --model M --structure S --frame K --json`: the same JSON as with a deck, the
+    /// numbers of the potential itself.
+    @Test func evalWithAModel() throws {
+        let dir = try tempDir("deep-eval")
+        let url = try Self.writeModel(in: dir)
+        let p = try DeepPotential(contentsOf: url.path)
+        let structure = fixtures.appendingPathComponent("cu-emt-3.extxyz")
+        let r = try EvalResult(potential: p, typeNames: p.typeMap, structure: structure, frame: 2)
+        let system = try RunDeck.readStructure(structure, frame: 2, units: .metal, typeNames: ["Cu"], deckFile: structure.path, key: "--structure")
+        let direct = try p.evaluate(system)
+        #expect(r.natoms == 32 && r.energy == direct.energy && r.forces == direct.forces && r.virial == direct.virial)
+        #expect(r.json.hasPrefix("{\"natoms\":32,\"energy\":\(direct.energy),"))
+        // A species the model does not know is an error naming the file.
+        let au = dir.appendingPathComponent("au.extxyz")
+        try "1\nLattice=\"9 0 0 0 9 0 0 0 9\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\nAu 0 0 0\n".write(to: au, atomically: true, encoding: .utf8)
+        #expect(throws: DeckError.self) { _ = try EvalResult(potential: p, typeNames: p.typeMap, structure: au) }
+    }
+
     @Test func badModelFileIsADeckError() throws {
         let dir = try tempDir("deep-bad")
         try Data("garbage".utf8).write(to: dir.appendingPathComponent("cu.sdp"))
