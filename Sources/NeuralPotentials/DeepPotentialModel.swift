@@ -19,8 +19,18 @@ public final class DeepPotentialModel: @unchecked Sendable {
     /// Fitting nets, one per centre type.
     public let fittings: [MLP]
 
+    /// How the weights of a new model are drawn.
+    public enum Initialization: Sendable {
+        /// DeePMD-kit's: weights N(0, 1/(n_in + n_out)), biases N(0, 1) (the fitting nets'
+        /// output bias 0: the per-type energy bias plays its part). Varied biases give the
+        /// embedding's tanh units varied shapes from the start.
+        case deepmd
+        /// Glorot-normal weights and zero biases (NNCore's default for MLPs).
+        case glorot
+    }
+
     /// An untrained model with weights drawn from a generator seeded with `seed`.
-    public init(spec: ModelSpec, seed: UInt64) throws(NeuralPotentialError) {
+    public init(spec: ModelSpec, seed: UInt64, initialization: Initialization = .deepmd) throws(NeuralPotentialError) {
         try spec.validate()
         self.spec = spec
         let nt = spec.typeCount
@@ -36,6 +46,17 @@ public final class DeepPotentialModel: @unchecked Sendable {
         fittings = (0..<nt).map { _ in
             MLP(widths: [d.descriptorLength] + spec.fitting.neuron + [1], activation: .tanh, skip: true,
                 timestep: spec.fitting.resnetDt, linearOutput: true, initializer: .glorotNormal, using: &rng)
+        }
+        if initialization == .deepmd {
+            for net in embeddings + fittings {
+                for (k, layer) in net.layers.enumerated() {
+                    let std = 1 / Double(layer.inputs + layer.outputs).squareRoot()
+                    layer.weight.value = Tensor.randomNormal(layer.weight.shape, std: std, using: &rng).requiringGrad()
+                    let outputBias = net.linearOutput && k == net.layers.count - 1
+                    layer.bias.value = (outputBias ? Tensor.zeros(layer.bias.shape)
+                                        : Tensor.randomNormal(layer.bias.shape, std: 1, using: &rng)).requiringGrad()
+                }
+            }
         }
     }
 

