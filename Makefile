@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps demo test build release bench examples validate-lj-liquid clean
+.PHONY: deps demo test build release bench examples validate-lj-liquid cu-md cu-eos clean
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -58,6 +58,16 @@ validate-lj-liquid: release
 	$(SWIFT) run -c release --skip-build symmd run examples/lj-liquid.toml
 	$(SWIFT) run -c release --skip-build symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
 	python3 examples/validate-lj-liquid.py out/lj-liquid
+
+## cu-md: 108 Cu atoms at 800 K with the fitted potential, g(r) against EMT's (examples/reference)
+cu-md: release
+	$(SWIFT) run -c release --skip-build symmd run examples/cu-md.toml
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.extxyz --bins 100 --frames 21: --out out/cu-md/rdf
+	python3 examples/compare-rdf.py out/cu-md/rdf.csv
+
+## cu-eos: fcc Cu equation of state and vacancy formation energy with the fitted potential beside EMT's
+cu-eos: release
+	$(SWIFT) run -c release --skip-build cu-eos
 
 clean:
 	rm -rf .build out

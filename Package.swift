@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "seq2seq", targets: ["seq2seq"]),
         .executable(name: "resnet-depth", targets: ["resnet-depth"]),
         .executable(name: "deep-sets", targets: ["deep-sets"]),
+        .executable(name: "cu-eos", targets: ["cu-eos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,6 +88,9 @@ let package = Package(
                           dependencies: ["NNCore", "NeuralPotentials", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "examples/deep-sets",
                           exclude: ["README.md"]),
+        .executableTarget(name: "cu-eos", dependencies: ["NeuralPotentials", "Atomistics", "Analysis",
+                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "examples/cu-eos"),
 
         // Symmetry-preserving neural potentials (environments, DeepPot-SE descriptors, the deep
         // potential model with autodiff and fused paths, model files); implements `Potential`.
