@@ -324,8 +324,12 @@ public final class RunDriver {
         var info: [String: ExtXYZValue] = ["step": .integer(s.step), "time": .real(s.time)]
         if lastGood { info["last_good"] = .logical(true) }
         let energy = forces.forcesOnly || lastGood ? nil : forces.potentialEnergy
-        let frame = ExtXYZFrame(system: s, energy: energy, forces: lastGood ? nil : s.forces,
+        var frame = ExtXYZFrame(system: s, energy: energy, forces: lastGood ? nil : s.forces,
                                 virial: energy == nil ? nil : forces.virial, info: info)
+        if deck.trajectory?.velocities == true {
+            frame.properties.insert(.init(name: "vel", type: .real, count: 3), at: 2)
+            frame.columns["vel"] = .reals(s.velocities)
+        }
         try h.write(contentsOf: Data(try ExtXYZ.string([frame]).utf8))
     }
 }
