@@ -4,36 +4,39 @@ import Atomistics
 import Foundation
 import TrajectoryIO
 
-/// The selected frames of an extxyz trajectory and the time between them (ps).
+/// The selected frames of a trajectory (any format `Trajectory` reads) and the time between them (ps).
 struct SelectedFrames {
     /// The frames chosen by `--frames`, in order.
-    var frames: [ExtXYZFrame]
-    /// Time between successive selected frames (ps): from the frames' `time` keys, or `--dt`.
+    var frames: [AmberFrame]
+    /// Atoms per frame.
+    var atomCount: Int
+    /// Time between successive selected frames (ps): from the frames' times, or `--dt`.
     var dt: Double
 
     /// Reads `path`, applies the selection, and finds the frame spacing (ps).
     init(path: String, selection: FrameSelection?, dt: Double?, minimum: Int = 2) throws {
-        let all = try ExtXYZ.read(URL(fileURLWithPath: path))
+        let traj = try Trajectory(contentsOf: URL(fileURLWithPath: path))
+        let all = traj.frames
         let chosen = selection?.indices(all.count) ?? Array(0..<all.count)
         guard chosen.count >= minimum else {
             throw ValidationError("\(path): expected at least \(minimum) selected frames, found \(chosen.count) of \(all.count)")
         }
         frames = chosen.map { all[$0] }
+        atomCount = traj.atomCount
         if let dt {
             guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
             self.dt = dt
             return
         }
-        let times = frames.map { $0.info["time"]?.doubleValue }
-        guard let t0 = times[0], let t1 = times[1] else {
+        guard traj.hasTimes else {
             throw ValidationError("\(path): expected a 'time' key (ps) on every frame or --dt, found none")
         }
-        let spacing = t1 - t0
-        guard spacing > 0 else { throw ValidationError("\(path): expected increasing frame times, found \(t0) then \(t1)") }
-        for k in 1..<times.count {
-            guard let a = times[k - 1], let b = times[k], abs((b - a) - spacing) <= 1e-6 * spacing + 1e-12 else {
-                throw ValidationError("\(path): expected evenly spaced frame times (\(spacing) ps), found a gap at selected frame \(k)")
-            }
+        let times = frames.map(\.time)
+        // NetCDF stores times as floats: the mean spacing, and a tolerance of 1e-3 of it.
+        let spacing = (times.last! - times[0]) / Double(times.count - 1)
+        guard spacing > 0 else { throw ValidationError("\(path): expected increasing frame times, found \(times[0]) then \(times[1])") }
+        for k in 1..<times.count where abs((times[k] - times[k - 1]) - spacing) > 1e-3 * spacing {
+            throw ValidationError("\(path): expected evenly spaced frame times (\(spacing) ps), found a gap at selected frame \(k)")
         }
         self.dt = spacing
     }
@@ -52,7 +55,7 @@ struct MSDCommand: ParsableCommand {
             Writes PREFIX.csv (t_ps,msd_A2) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file (.nc, .extxyz/.xyz; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Fit range as fractions of the longest lag, LO:HI.") var fit: String = "0.2:0.8"
@@ -66,17 +69,9 @@ struct MSDCommand: ParsableCommand {
             }
             let sel = try SelectedFrames(path: trajectory, selection: frames, dt: dt)
             var positions = [[Double]](), boxes = [Box]()
-            for (k, f) in sel.frames.enumerated() {
-                guard let x = f.positions else { throw ValidationError("\(trajectory): frame \(k): expected a 'pos:R:3' column, found none") }
-                guard x.count == 3 * sel.frames[0].atomCount else {
-                    throw ValidationError("\(trajectory): frame \(k): expected \(sel.frames[0].atomCount) atoms, found \(f.atomCount)")
-                }
-                positions.append(x)
-                if let h = f.lattice {
-                    boxes.append(try Box(vectors: h, periodic: f.pbc))
-                } else {
-                    boxes.append(try Box(lengths: [1, 1, 1], periodic: [false, false, false]))
-                }
+            for f in sel.frames {
+                positions.append(f.positions)
+                boxes.append(try f.box ?? Box(lengths: [1, 1, 1], periodic: [false, false, false]))
             }
             let msd = MeanSquareDisplacement(wrapped: positions, boxes: boxes, dt: sel.dt)
             guard let d = msd.diffusion(fraction: parts[0]...parts[1]) else {
@@ -99,28 +94,17 @@ struct MSDCommand: ParsableCommand {
     }
 }
 
-/// Velocities (Å/ps) of a frame: the `vel`/`velocities` column, or ASE `momenta` divided by masses.
-func frameVelocities(_ f: ExtXYZFrame, path: String, index k: Int) throws -> [Double] {
-    if let v = f.reals("vel", 3) ?? f.reals("velocities", 3) { return v }
-    if f.reals("momenta", 3) != nil {
-        let s = try f.system()
-        return s.velocities
-    }
-    throw ValidationError("\(path): frame \(k): expected velocities (a 'vel:R:3' or 'velocities:R:3' column in Å/ps, or ASE 'momenta:R:3'), found none")
-}
-
 /// The VACF of a trajectory's selected frames.
 func trajectoryVACF(path: String, selection: FrameSelection?, dt: Double?) throws -> (VelocityAutocorrelation, atoms: Int) {
     let sel = try SelectedFrames(path: path, selection: selection, dt: dt, minimum: 3)
     var v = [[Double]]()
     for (k, f) in sel.frames.enumerated() {
-        let x = try frameVelocities(f, path: path, index: k)
-        guard x.count == 3 * sel.frames[0].atomCount else {
-            throw ValidationError("\(path): frame \(k): expected \(sel.frames[0].atomCount) atoms, found \(f.atomCount)")
+        guard let x = f.velocities else {
+            throw ValidationError("\(path): selected frame \(k): expected velocities (NetCDF 'velocities', extxyz 'vel:R:3' or 'velocities:R:3' in Å/ps, or ASE 'momenta:R:3'), found none")
         }
         v.append(x)
     }
-    return (VelocityAutocorrelation(velocities: v, dt: sel.dt), sel.frames[0].atomCount)
+    return (VelocityAutocorrelation(velocities: v, dt: sel.dt), sel.atomCount)
 }
 
 /// `symmd analyze vacf TRAJ`: velocity autocorrelation function.
@@ -131,11 +115,11 @@ struct VACFCommand: ParsableCommand {
         discussion: """
             Averaged over atoms, components and all time origins (Wiener–Khinchin, zero-padded:
             the linear correlation, lag m divided by its T−m origins). Velocities come from a
-            'vel' or 'velocities' column (Å/ps) or ASE 'momenta'.
+            NetCDF 'velocities', an extxyz 'vel' or 'velocities' column (Å/ps), or ASE 'momenta'.
             Writes PREFIX.csv (t_ps,vacf_normalized,vacf_A2_per_ps2) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz with velocities or momenta, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
@@ -170,7 +154,7 @@ struct VDOSCommand: ParsableCommand {
             Writes PREFIX.csv (nu_THz,vdos_per_THz,wavenumber_cm-1) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz with velocities or momenta, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
