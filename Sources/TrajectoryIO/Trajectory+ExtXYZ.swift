@@ -39,7 +39,8 @@ extension Trajectory {
             frame.pressure = f.info["pressure"]?.doubleValue
             frames.append(frame)
         }
-        return Trajectory(species: species, frames: frames, hasTimes: hasTimes)
+        let units = first.info["units"].flatMap { if case .string(let u) = $0 { UnitStyle(rawValue: u) } else { nil } }
+        return Trajectory(species: species, frames: frames, hasTimes: hasTimes, units: units)
     }
 
     /// A frame's velocities (Å/ps): `vel`/`velocities`, or ASE `momenta` over masses; nil when none.
@@ -83,6 +84,7 @@ extension Trajectory {
             }
             var info = [String: ExtXYZValue]()
             if hasTimes { info["time"] = .real(f.time) }
+            if let units, units != .metal { info["units"] = .string(units.rawValue) }
             if let e = f.potentialEnergy { info["energy"] = .real(e) }
             if let e = f.kineticEnergy { info["kinetic_energy"] = .real(e) }
             if let t = f.temperature { info["temperature"] = .real(t) }

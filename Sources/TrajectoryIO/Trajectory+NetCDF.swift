@@ -18,7 +18,7 @@ extension Trajectory {
                 species[i] = names.flatMap { $0.count == r.atomCount ? $0[i] : nil } ?? "X"
             }
         }
-        return Trajectory(species: species.map { $0! }, frames: try r.frames(), hasTimes: true)
+        return Trajectory(species: species.map { $0! }, frames: try r.frames(), hasTimes: true, units: r.unitStyle)
     }
 
     /// Writes an AMBER NetCDF trajectory (velocities and forces stored when every frame has
@@ -28,7 +28,7 @@ extension Trajectory {
     func writeNetCDF(_ url: URL) throws {
         let z = species.map { Element(symbol: $0)?.atomicNumber ?? 0 }
         let w = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: hasVelocities, forces: hasForces,
-                                      title: "converted by symmd")
+                                      title: "converted by symmd", units: units ?? .metal)
         defer { w.close() }
         for f in frames { try w.write(f) }
         if let first = frames.first {

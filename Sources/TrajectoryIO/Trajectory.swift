@@ -12,12 +12,16 @@ public struct Trajectory: Sendable, Equatable {
     /// Whether the source gave each frame's time (an extxyz frame without a `time` key does not;
     /// such frames get time 0).
     public var hasTimes: Bool
+    /// The unit style of the numbers (metal: Å, ps, eV; lj: σ, τ, ε), when the file says
+    /// (symmd's NetCDF `symmd_units` attribute, extxyz `units` key); nil: metal assumed.
+    public var units: UnitStyle?
 
     /// A trajectory of `frames` for atoms of the given species.
-    public init(species: [String], frames: [AmberFrame], hasTimes: Bool = true) {
+    public init(species: [String], frames: [AmberFrame], hasTimes: Bool = true, units: UnitStyle? = nil) {
         self.species = species
         self.frames = frames
         self.hasTimes = hasTimes
+        self.units = units
     }
 
     /// Atoms per frame.

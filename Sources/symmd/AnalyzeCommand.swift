@@ -97,11 +97,12 @@ struct RDFCommand: ParsableCommand {
             var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
             for k in chosen { try rdf.add(positions: traj.frames[k].positions, box: try box(k), a: a, b: b) }
             let peak = rdf.firstPeak
-            print(String(format: "g(r) over %d frames, %d bins to r = %.4g: first peak g = %.4f at r = %.4f",
-                         rdf.frames, bins, rdf.rMax, peak.g, peak.r))
+            let length = UnitLabels(traj.units).length
+            print(String(format: "g(r) over %d frames, %d bins to r = %.4g %@: first peak g = %.4f at r = %.4f %@",
+                         rdf.frames, bins, rdf.rMax, length, peak.g, peak.r, length))
             if let out {
                 let label = pairs ?? "all-all"
-                let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (Å)", yLabel: "g(r)",
+                let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (\(UnitLabels(traj.units).length))", yLabel: "g(r)",
                                     series: [.init(name: "g(r)", x: rdf.r, y: rdf.g)])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["r", "g", "coordination"],
                                                      columns: [rdf.r, rdf.g, rdf.coordination], plot: plot)
