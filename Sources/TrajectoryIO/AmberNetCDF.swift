@@ -124,9 +124,11 @@ public enum AmberNetCDF {
         return (box.lengths, box.anglesInDegrees)
     }
 
-    /// The box for cell lengths (Å) and angles (degrees); nil when the lengths are zero.
+    /// The box for cell lengths (Å) and angles (degrees); nil when the lengths are zero. Right
+    /// angles give an exactly orthorhombic box (cos 90° in floating point is 6e-17, not 0).
     static func box(lengths: [Double], angles: [Double]) -> Box? {
         guard lengths.allSatisfy({ $0 > 0 }) else { return nil }
+        if angles.allSatisfy({ $0 == 90 }) { return try? Box(lengths: lengths) }
         return try? Box(lengths: lengths, anglesInDegrees: angles)
     }
 }

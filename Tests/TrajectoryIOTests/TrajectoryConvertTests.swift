@@ -90,6 +90,15 @@ struct TrajectoryConvertTests {
         #expect(try Trajectory(contentsOf: dir.appendingPathComponent("first.lmp")).frames[0].positions == t.frames[0].positions)
     }
 
+    @Test("a right-angled cell read from .nc is exactly orthorhombic (no 6e-17 tilt from cos 90°)")
+    func rightAnglesAreOrthorhombic() throws {
+        let dir = try ncTempDir("conv-ortho")
+        let t = try convertSample(frames: 1, box: try Box(lengths: [5, 6, 7]))
+        try t.write(to: dir.appendingPathComponent("o.nc"))
+        let box = try #require(try Trajectory(contentsOf: dir.appendingPathComponent("o.nc")).frames[0].box)
+        #expect(box.isOrthorhombic && box.vectors == [5, 0, 0, 0, 6, 0, 0, 0, 7])
+    }
+
     @Test("LJ type names that are numbers: no type labels (LAMMPS refuses them), no masses")
     func ljTypesToData() throws {
         let dir = try ncTempDir("conv-lj")
