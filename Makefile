@@ -1,11 +1,15 @@
 # symmd — the two set-up commands (`make demo`, `make test`) and friends.
 SHELL := /bin/bash
 SWIFT ?= swift
-SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config
+SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
+# The interoperability test's Python environment (git-ignored) and what it needs from PyPI.
+VENV := .venv
+PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj
+INTEROP_OUT := out/interop
 
-.PHONY: deps demo test build release bench examples validate-lj-liquid cu-md cu-eos clean
+.PHONY: deps demo test interop venv build release bench examples validate-lj-liquid cu-md cu-eos clean
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -24,10 +28,30 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: everything the tests need, then the whole suite
+## test: everything the tests need, then the whole suite, then the Python interoperability check
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
+	@$(MAKE) --no-print-directory interop
+
+## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE and mdtraj (pip only when one is missing)
+venv:
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj" 2>/dev/null || { \
+	  echo "Installing into $(VENV): $(PY_PACKAGES)"; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES) || { \
+	    echo "error: pip install $(PY_PACKAGES) into $(VENV) failed (is PyPI reachable?); set SYMMD_SKIP_INTEROP=1 to skip the interoperability test" >&2; exit 1; }; }
+
+## interop: a short symmd run (debug build) read by netCDF4, MDAnalysis, ASE and mdtraj; g(r) against MDAnalysis InterRDF
+interop:
+	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "interop: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
+	  $(MAKE) --no-print-directory venv && \
+	  bin="$$($(SWIFT) build --show-bin-path)" && rm -rf $(INTEROP_OUT) && \
+	  echo "interop: symmd run Tests/interop/cu-small.toml → $(INTEROP_OUT)" && \
+	  "$$bin/symmd" run Tests/interop/cu-small.toml > /dev/null && \
+	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/traj.nc --bins 100 --frames 1: --out $(INTEROP_OUT)/rdf && \
+	  $(VENV)/bin/python Tests/interop/check_netcdf.py $(INTEROP_OUT) $(INTEROP_OUT)/rdf 100; \
+	fi
 
 ## demo: release build, then the MD quickstart deck and the two-layer network example
 demo: release
@@ -56,7 +80,7 @@ examples: release
 ## validate-lj-liquid: the LJ-liquid state point against LAMMPS (PE/atom, pressure, g(r) bin by bin)
 validate-lj-liquid: release
 	$(SWIFT) run -c release --skip-build symmd run examples/lj-liquid.toml
-	$(SWIFT) run -c release --skip-build symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/lj-liquid/traj.nc --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
 	python3 examples/validate-lj-liquid.py out/lj-liquid
 
 ## cu-md: 108 Cu atoms at 800 K with the fitted potential, g(r) against EMT's (examples/reference)
@@ -70,4 +94,4 @@ cu-eos: release
 	$(SWIFT) run -c release --skip-build cu-eos
 
 clean:
-	rm -rf .build out
+	rm -rf .build out $(VENV)

@@ -3,7 +3,7 @@
 
 Usage: python3 examples/validate-lj-liquid.py [out/lj-liquid]
 Reads OUT/thermo.csv (production = steps after 5000) and OUT/rdf.csv (from
-`symmd analyze rdf OUT/traj.extxyz --rmax 4 --bins 100 --frames 51: --out OUT/rdf`), and prints
+`symmd analyze rdf OUT/traj.nc --rmax 4 --bins 100 --frames 51: --out OUT/rdf`), and prints
 each quantity beside LAMMPS's 5-run mean with the tolerance the issue sets. Exit 1 on a miss.
 """
 import csv, os, sys

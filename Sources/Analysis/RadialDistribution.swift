@@ -70,6 +70,13 @@ public struct RadialDistribution: Sendable {
         let ortho = box.isOrthorhombic
         let len = [box.vectors[0], box.vectors[4], box.vectors[8]]
         let inv3 = len.map { 1 / $0 }
+        if ortho && like {
+            RadialDistribution.countLikePairs(positions: positions, atoms: a, lengths: len, rMax: rMax, bins: bins, into: &counts)
+            for k in 0..<bins { sum[k] += counts[k] * scale }
+            densitySum += Double(b.count - 1) / box.volume
+            frames += 1
+            return
+        }
         for i in a {
             for j in b where j != i {
                 var d = (positions[3 * j] - positions[3 * i], positions[3 * j + 1] - positions[3 * i + 1],
@@ -91,6 +98,61 @@ public struct RadialDistribution: Sendable {
         for k in 0..<bins { sum[k] += counts[k] * scale }
         densitySum += Double(like ? b.count - 1 : b.count) / box.volume  // N_B′/V: counts exact neighbours
         frames += 1
+    }
+
+    /// Adds to `counts` the ordered pairs (i, j), i ≠ j, of `atoms` in each bin, in a periodic
+    /// orthorhombic box of edge `lengths`: each unordered pair once, counted twice.
+    ///
+    /// Coordinates are first wrapped into [0, L) (a copy; only distances matter), so each
+    /// difference lies in (−L, L) and the minimum image is one conditional shift per axis. Each
+    /// row i is done in two passes: squared distances of all j > i into a buffer (branch-free,
+    /// vectorisable), then the bin index of each (distances ≥ rMax go to an overflow slot).
+    ///
+    /// - Complexity: O(n²/2) distance evaluations.
+    static func countLikePairs(positions: [Double], atoms: [Int], lengths: [Double], rMax: Double, bins: Int,
+                               into counts: inout [Double]) {
+        let n = atoms.count
+        let (lx, ly, lz) = (lengths[0], lengths[1], lengths[2])
+        func wrap(_ v: Double, _ l: Double) -> Double {
+            let w = v - l * (v / l).rounded(.down)
+            return w < l ? w : w - l  // v just below a multiple of l can round up to l
+        }
+        let xs = atoms.map { wrap(positions[3 * $0], lx) }, ys = atoms.map { wrap(positions[3 * $0 + 1], ly) }
+        let zs = atoms.map { wrap(positions[3 * $0 + 2], lz) }
+        let (hx, hy, hz) = (0.5 * lx, 0.5 * ly, 0.5 * lz)
+        let r2max = rMax * rMax, inv = Double(bins) / rMax
+        var r2 = [Double](repeating: 0, count: n)
+        var hist = [Int](repeating: 0, count: bins + 1)  // the last slot: r ≥ rMax
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in
+                zs.withUnsafeBufferPointer { z in
+                    r2.withUnsafeMutableBufferPointer { d in
+                        hist.withUnsafeMutableBufferPointer { h in
+                            for i in 0..<n {
+                                let (xi, yi, zi) = (x[i], y[i], z[i])
+                                var j = i + 1
+                                while j < n {
+                                    var dx = x[j] - xi, dy = y[j] - yi, dz = z[j] - zi
+                                    dx = dx > hx ? dx - lx : (dx < -hx ? dx + lx : dx)
+                                    dy = dy > hy ? dy - ly : (dy < -hy ? dy + ly : dy)
+                                    dz = dz > hz ? dz - lz : (dz < -hz ? dz + lz : dz)
+                                    d[j] = dx * dx + dy * dy + dz * dz
+                                    j &+= 1
+                                }
+                                j = i + 1
+                                while j < n {
+                                    let q = d[j]
+                                    let k = q < r2max ? min(Int(q.squareRoot() * inv), bins) : bins
+                                    h[k] &+= 1
+                                    j &+= 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for k in 0..<bins { counts[k] += 2 * Double(hist[k]) }
     }
 
     /// The first maximum of g(r): (r, g).

@@ -1,5 +1,6 @@
 import Atomistics
 import Foundation
+import TrajectoryIO
 
 /// Everything a run needs to continue bit-identically: the system (positions, velocities, forces,
 /// box, step, time), the neighbor list (its reference positions and schedule decide the next
@@ -65,12 +66,12 @@ extension RunState {
     /// Magic first line of a checkpoint file.
     static let magic = Data("SYMMD-CHECKPOINT 1\n".utf8)
 
-    /// Writes the state: a magic line, the header's length (8 bytes) and header (binary property
-    /// list), then positions, velocities, forces and the list's reference positions as raw
-    /// doubles. Written to a temporary file, then moved into place.
+    /// The checkpoint bytes: a magic line, the header's length (8 bytes) and header (binary
+    /// property list), then positions, velocities, forces and the list's reference positions as
+    /// raw doubles.
     ///
-    /// - Throws: the encoder's or the file system's error.
-    public func write(to url: URL) throws {
+    /// - Throws: the encoder's error.
+    func encoded() throws -> Data {
         let s = system, nl = neighbors
         let header = CheckpointHeader(
             units: s.units, types: s.types, masses: s.masses, typeNames: s.typeNames, box: s.box, time: s.time,
@@ -87,19 +88,53 @@ extension RunState {
         for array in [s.positions, s.velocities, s.forces, nl.referencePositions] {
             array.withUnsafeBytes { data.append(contentsOf: $0) }
         }
-        let tmp = url.appendingPathExtension("tmp")
-        try data.write(to: tmp)
+        return data
+    }
+
+    /// Writes the state to `url`: symmd's own checkpoint (`encoded()`), or for a `.ncrst` file an
+    /// AMBER restart (positions, velocities, cell, time in double precision, readable by cpptraj,
+    /// ParmEd, mdtraj) that carries the same checkpoint bytes in its `symmd_state` variable.
+    /// Written to a temporary file, then moved into place.
+    ///
+    /// - Throws: the encoder's, the file system's or `AmberNetCDFError`.
+    public func write(to url: URL) throws {
+        let data = try encoded()
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        if RunState.isAmberRestart(url) {
+            let s = system
+            try AmberRestart(positions: s.positions, velocities: s.velocities, box: s.box, time: s.time,
+                             title: "symmd checkpoint at step \(s.step) (units \(s.units.rawValue))",
+                             extraState: [UInt8](data)).write(to: tmp)
+        } else {
+            try data.write(to: tmp)
+        }
         _ = try? FileManager.default.removeItem(at: url)
         try FileManager.default.moveItem(at: tmp, to: url)
     }
 
-    /// Reads a checkpoint written by `write(to:)`, rebuilding the neighbor list from its reference
-    /// positions and advancing its schedule to where it was.
+    /// Whether `url` names an AMBER restart (`.ncrst`, `.rst7nc`) rather than a symmd checkpoint.
+    static func isAmberRestart(_ url: URL) -> Bool { ["ncrst", "rst7nc"].contains(url.pathExtension.lowercased()) }
+
+    /// Reads a checkpoint written by `write(to:)` (a `.ckpt`, or a `.ncrst` carrying symmd's
+    /// state), rebuilding the neighbor list from its reference positions and advancing its
+    /// schedule to where it was.
     ///
-    /// - Throws: `DeckError` (missing file, not a symmd checkpoint, truncated).
+    /// - Throws: `DeckError` (missing file, not a symmd checkpoint, an AMBER restart without
+    ///   symmd's state, truncated).
     public init(contentsOf url: URL) throws {
-        guard let data = try? Data(contentsOf: url) else {
+        guard var data = try? Data(contentsOf: url) else {
             throw DeckError(.missingFile, file: url.path, key: "--restart", expected: "a readable checkpoint file", found: "no such file or unreadable")
+        }
+        if data.starts(with: Array("CDF".utf8)) {
+            let restart: AmberRestart
+            do { restart = try AmberRestart(contentsOf: url) } catch {
+                throw DeckError(.badFile, file: url.path, key: "--restart", expected: "a symmd checkpoint or .ncrst", found: "\(error)")
+            }
+            guard let state = restart.extraState else {
+                throw DeckError(.badFile, file: url.path, key: "--restart", expected: "an AMBER restart written by symmd (with its 'symmd_state' variable)",
+                                found: "one without symmd's state (another program's restart cannot continue a symmd run bit-identically)")
+            }
+            data = Data(state)
         }
         guard data.starts(with: RunState.magic) else {
             throw DeckError(.badFile, file: url.path, key: "--restart", expected: "a symmd checkpoint (first line SYMMD-CHECKPOINT 1)", found: "another kind of file")

@@ -86,9 +86,11 @@ public struct OutputSpec: Sendable {
     public var file: URL?
     /// Interval in steps (≥ 1).
     public var every: Int
-    /// Trajectory only: store velocities (Å/ps) in a NetCDF trajectory (`velocities = true`).
+    /// Trajectory only: store velocities (Å/ps in metal): the NetCDF `velocities` variable, or an
+    /// extxyz `vel:R:3` column (`velocities = true`).
     public var velocities: Bool = false
-    /// Trajectory only: store forces (kcal/mol/Å in the file) in a NetCDF trajectory (`forces = true`).
+    /// Trajectory only: store forces (kcal/mol/Å in the file) in a NetCDF trajectory (`forces = true`);
+    /// extxyz frames always carry forces.
     public var forces: Bool = false
 
     /// Whether the file is an AMBER NetCDF trajectory (extension `.nc`); otherwise extxyz.
@@ -294,13 +296,8 @@ public struct RunDeck: @unchecked Sendable {
                 let every = try t.int("every", "interval in steps", minimum: 1) ?? 100
                 var velocities = false, forces = false
                 if key == "trajectory" {
-                    velocities = try t.bool("velocities", "store velocities in a .nc trajectory") ?? false
-                    forces = try t.bool("forces", "store forces in a .nc trajectory") ?? false
-                    if velocities || forces, let f, !f.lowercased().hasSuffix(".nc") {
-                        throw t.error(.unknownKey, velocities ? "velocities" : "forces",
-                                      expected: "velocities/forces = true only with a .nc (AMBER NetCDF) trajectory file",
-                                      found: "file = \"\(f)\"")
-                    }
+                    velocities = try t.bool("velocities", "store velocities (a .nc variable, an extxyz 'vel' column)") ?? false
+                    forces = try t.bool("forces", "store forces in a .nc trajectory (extxyz frames always carry them)") ?? false
                 }
                 try t.finish()
                 if needsFile && f == nil {

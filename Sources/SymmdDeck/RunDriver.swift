@@ -283,7 +283,7 @@ public final class RunDriver {
             let s = state.system
             let z = s.types.map { Element(symbol: s.typeNames[$0])?.atomicNumber ?? 0 }
             netcdf = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: spec.velocities, forces: spec.forces,
-                                           title: "symmd run of \(deck.url.lastPathComponent)")
+                                           title: "symmd run of \(deck.url.lastPathComponent)", units: deck.units)
             // The topology beside it (same stem, .pdb): VMD and cpptraj need one to load the .nc.
             try PDB.write(positions: s.positions, names: s.types.map { s.typeNames[$0] }, box: s.box,
                           to: url.deletingPathExtension().appendingPathExtension("pdb"))
@@ -332,9 +332,14 @@ public final class RunDriver {
         guard let h = trajectoryFile else { return }
         var info: [String: ExtXYZValue] = ["step": .integer(s.step), "time": .real(s.time)]
         if lastGood { info["last_good"] = .logical(true) }
+        if s.units != .metal { info["units"] = .string(s.units.rawValue) }
         let energy = forces.forcesOnly || lastGood ? nil : forces.potentialEnergy
-        let frame = ExtXYZFrame(system: s, energy: energy, forces: lastGood ? nil : s.forces,
+        var frame = ExtXYZFrame(system: s, energy: energy, forces: lastGood ? nil : s.forces,
                                 virial: energy == nil ? nil : forces.virial, info: info)
+        if deck.trajectory?.velocities == true {
+            frame.properties.insert(.init(name: "vel", type: .real, count: 3), at: 2)
+            frame.columns["vel"] = .reals(s.velocities)
+        }
         try h.write(contentsOf: Data(try ExtXYZ.string([frame]).utf8))
     }
 }

@@ -98,11 +98,23 @@ public enum AmberNetCDF {
     public static let velocityScale = 20.455
     /// kcal/mol per eV (forces are stored in kcal/mol/Å).
     public static let kcalPerMolPerEV = 23.060548
-    /// The per-frame double variables symmd writes and their `units` attributes.
-    public static let scalarUnits: [(name: String, units: String)] = [
-        ("potential_energy", "electronvolt"), ("kinetic_energy", "electronvolt"),
-        ("temperature", "kelvin"), ("pressure", "bar"),
-    ]
+    /// The per-frame double variables symmd writes and their `units` attributes (metal units).
+    public static let scalarUnits: [(name: String, units: String)] = scalarUnits(.metal)
+
+    /// The per-frame double variables and their `units` attributes for a unit style: metal's
+    /// names, or the reduced units of an lj run (ε, ε/k_B, ε/σ³).
+    public static func scalarUnits(_ style: UnitStyle) -> [(name: String, units: String)] {
+        switch style {
+        case .metal: [("potential_energy", "electronvolt"), ("kinetic_energy", "electronvolt"),
+                      ("temperature", "kelvin"), ("pressure", "bar")]
+        case .lj: [("potential_energy", "epsilon"), ("kinetic_energy", "epsilon"),
+                   ("temperature", "epsilon/k_B"), ("pressure", "epsilon/sigma^3")]
+        }
+    }
+
+    /// The global attribute naming symmd's unit style (`metal` or `lj`). Coordinates keep the
+    /// convention's `angstrom` (readers match it exactly): in an lj file they are in σ.
+    public static let unitStyleAttribute = "symmd_units"
     /// symmd's version written as `programVersion`.
     public static let programVersion = "0.1.0"
 
@@ -112,9 +124,11 @@ public enum AmberNetCDF {
         return (box.lengths, box.anglesInDegrees)
     }
 
-    /// The box for cell lengths (Å) and angles (degrees); nil when the lengths are zero.
+    /// The box for cell lengths (Å) and angles (degrees); nil when the lengths are zero. Right
+    /// angles give an exactly orthorhombic box (cos 90° in floating point is 6e-17, not 0).
     static func box(lengths: [Double], angles: [Double]) -> Box? {
         guard lengths.allSatisfy({ $0 > 0 }) else { return nil }
+        if angles.allSatisfy({ $0 == 90 }) { return try? Box(lengths: lengths) }
         return try? Box(lengths: lengths, anglesInDegrees: angles)
     }
 }

@@ -20,6 +20,8 @@ public final class AmberNetCDFReader {
     public let attributes: [String: String]
     /// Z of each atom from `atom_types` (0 when unknown), or nil when the file has none.
     public let atomicNumbers: [Int]?
+    /// symmd's unit style from the `symmd_units` attribute, or nil (another program's file: metal units).
+    public var unitStyle: UnitStyle? { attributes[AmberNetCDF.unitStyleAttribute].flatMap(UnitStyle.init(rawValue:)) }
 
     private var file: NCFile?
     private let vars: [String: Int32]

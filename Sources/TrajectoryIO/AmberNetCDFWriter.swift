@@ -27,9 +27,11 @@ public final class AmberNetCDFWriter {
     ///   - velocities: whether to store velocities (Å/ps).
     ///   - forces: whether to store forces (eV/Å in, kcal/mol/Å in the file).
     ///   - title: the `title` attribute.
+    ///   - units: the run's unit style, written as the `symmd_units` attribute; an lj file labels
+    ///     its energies, temperature and pressure in reduced units.
     /// - Throws: `AmberNetCDFError` naming the file and libnetcdf's message.
     public init(creating url: URL, atomicNumbers: [Int], velocities: Bool = false, forces: Bool = false,
-                title: String = "symmd trajectory") throws {
+                title: String = "symmd trajectory", units: UnitStyle = .metal) throws {
         AmberNetCDF.libraryLock.lock()
         defer { AmberNetCDF.libraryLock.unlock() }
         self.url = url
@@ -52,6 +54,7 @@ public final class AmberNetCDFWriter {
             try f.putText(NC_GLOBAL, "program", "symmd")
             try f.putText(NC_GLOBAL, "programVersion", AmberNetCDF.programVersion)
             try f.putText(NC_GLOBAL, "title", title)
+            try f.putText(NC_GLOBAL, AmberNetCDF.unitStyleAttribute, units.rawValue)
             let frame = try f.defDim("frame", NC_UNLIMITED)
             let spatial = try f.defDim("spatial", 3)
             let atom = try f.defDim("atom", max(atomCount, 1))
@@ -75,8 +78,8 @@ public final class AmberNetCDFWriter {
             if forces {
                 v["forces"] = try f.defVar("forces", NC_FLOAT, [frame, atom, spatial], units: "kilocalorie/mole/angstrom")
             }
-            for (name, units) in AmberNetCDF.scalarUnits {
-                v[name] = try f.defVar(name, NC_DOUBLE, [frame], units: units)
+            for (name, label) in AmberNetCDF.scalarUnits(units) {
+                v[name] = try f.defVar(name, NC_DOUBLE, [frame], units: label)
             }
             v["atom_types"] = try f.defVar("atom_types", NC_INT, [atom])
             try f.check(nc_enddef(ncid), "nc_enddef")
@@ -205,7 +208,7 @@ public final class AmberNetCDFWriter {
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).truncating")
         let w = try AmberNetCDFWriter(creating: tmp, atomicNumbers: r.atomicNumbers ?? [Int](repeating: 0, count: r.atomCount),
                                       velocities: r.hasVelocities, forces: r.hasForces,
-                                      title: r.attributes["title"] ?? "symmd trajectory")
+                                      title: r.attributes["title"] ?? "symmd trajectory", units: r.unitStyle ?? .metal)
         for k in 0..<max(frames, 0) { try w.write(try r.frame(k)) }
         w.close()
         r.close()

@@ -3,8 +3,9 @@ import CNetCDF
 import Foundation
 
 /// An AMBER NetCDF restart file (`.ncrst`, `Conventions` = `AMBERRESTART`): one state in double
-/// precision, no frame dimension, scalar `time`. Holds the AMBER part of a state only; symmd's
-/// own checkpoint keeps the integrator and random-generator state.
+/// precision, no frame dimension, scalar `time`. Other programs read the AMBER part; symmd can
+/// also keep its own state (a checkpoint: step, integrator, thermostat and random-generator
+/// state, neighbor-list schedule) in the extra byte variable `symmd_state`, which they ignore.
 public struct AmberRestart: Sendable, Equatable {
     /// Positions, flat 3N (Å).
     public var positions: [Double]
@@ -16,10 +17,16 @@ public struct AmberRestart: Sendable, Equatable {
     public var time: Double
     /// The `title` attribute.
     public var title: String
+    /// symmd's own state (opaque bytes, stored as the `symmd_state` byte variable), or nil.
+    public var extraState: [UInt8]?
+
+    /// The name of the byte variable holding `extraState`.
+    public static let extraStateVariable = "symmd_state"
 
     /// A restart state of positions (Å), optional velocities (Å/ps) and cell, at `time` (ps).
     public init(positions: [Double], velocities: [Double]? = nil, box: Box? = nil, time: Double = 0,
-                title: String = "symmd restart") {
+                title: String = "symmd restart", extraState: [UInt8]? = nil) {
+        self.extraState = extraState
         self.positions = positions
         self.velocities = velocities
         self.box = box
@@ -72,7 +79,17 @@ public struct AmberRestart: Sendable, Equatable {
         }
         let vLengths = try f.defVar("cell_lengths", NC_DOUBLE, [cellSpatial], units: "angstrom")
         let vAngles = try f.defVar("cell_angles", NC_DOUBLE, [cellAngular], units: "degree")
+        var vState: Int32?
+        if let extraState {
+            let dim = try f.defDim("\(AmberRestart.extraStateVariable)_bytes", max(extraState.count, 1))
+            let id = try f.defVar(AmberRestart.extraStateVariable, NC_BYTE, [dim])
+            try f.putText(id, "description", "symmd checkpoint (step, integrator, thermostat and RNG state); read by symmd run --restart")
+            vState = id
+        }
         try f.check(nc_enddef(ncid), "nc_enddef")
+        if let vState, let extraState, !extraState.isEmpty {
+            try f.check(nc_put_vara_uchar(ncid, vState, [0], [extraState.count], extraState), "nc_put_vara_uchar(\(AmberRestart.extraStateVariable))")
+        }
         try f.putChars(vSpatial, "xyz", count: [3])
         try f.putChars(vCellSpatial, "abc", count: [3])
         try f.putChars(vCellAngular, "alphabeta gamma", count: [3, 5])
@@ -130,6 +147,13 @@ public struct AmberRestart: Sendable, Equatable {
                                   angles: try f.getDoubles(a, "cell_angles", start: [0], count: [3]))
         } else {
             box = nil
+        }
+        if let id = f.varID(AmberRestart.extraStateVariable), let count = f.dimLength("\(AmberRestart.extraStateVariable)_bytes") {
+            var bytes = [UInt8](repeating: 0, count: count)
+            try f.check(nc_get_vara_uchar(ncid, id, [0], [count], &bytes), "nc_get_vara_uchar(\(AmberRestart.extraStateVariable))")
+            extraState = bytes
+        } else {
+            extraState = nil
         }
     }
 }

@@ -37,3 +37,19 @@ public enum PDB {
         }
     }
 }
+
+extension PDB {
+    /// The atom names (columns 13–16, trimmed) of the `ATOM`/`HETATM` records of the first model
+    /// in the PDB file at `url`, or nil when it cannot be read.
+    public static func atomNames(_ url: URL) -> [String]? {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        var names = [String]()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("ENDMDL") { break }
+            guard line.hasPrefix("ATOM") || line.hasPrefix("HETATM"), line.count >= 16 else { continue }
+            let chars = Array(line)
+            names.append(String(chars[12..<16]).trimmingCharacters(in: .whitespaces))
+        }
+        return names
+    }
+}

@@ -4,36 +4,42 @@ import Atomistics
 import Foundation
 import TrajectoryIO
 
-/// The selected frames of an extxyz trajectory and the time between them (ps).
+/// The selected frames of a trajectory (any format `Trajectory` reads) and the time between them (ps).
 struct SelectedFrames {
     /// The frames chosen by `--frames`, in order.
-    var frames: [ExtXYZFrame]
-    /// Time between successive selected frames (ps): from the frames' `time` keys, or `--dt`.
+    var frames: [AmberFrame]
+    /// Atoms per frame.
+    var atomCount: Int
+    /// Time between successive selected frames (ps, τ in lj): from the frames' times, or `--dt`.
     var dt: Double
+    /// Unit labels of the trajectory's numbers.
+    var units: UnitLabels
 
     /// Reads `path`, applies the selection, and finds the frame spacing (ps).
     init(path: String, selection: FrameSelection?, dt: Double?, minimum: Int = 2) throws {
-        let all = try ExtXYZ.read(URL(fileURLWithPath: path))
+        let traj = try Trajectory(contentsOf: URL(fileURLWithPath: path))
+        let all = traj.frames
         let chosen = selection?.indices(all.count) ?? Array(0..<all.count)
         guard chosen.count >= minimum else {
             throw ValidationError("\(path): expected at least \(minimum) selected frames, found \(chosen.count) of \(all.count)")
         }
         frames = chosen.map { all[$0] }
+        atomCount = traj.atomCount
+        units = UnitLabels(traj.units)
         if let dt {
             guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
             self.dt = dt
             return
         }
-        let times = frames.map { $0.info["time"]?.doubleValue }
-        guard let t0 = times[0], let t1 = times[1] else {
+        guard traj.hasTimes else {
             throw ValidationError("\(path): expected a 'time' key (ps) on every frame or --dt, found none")
         }
-        let spacing = t1 - t0
-        guard spacing > 0 else { throw ValidationError("\(path): expected increasing frame times, found \(t0) then \(t1)") }
-        for k in 1..<times.count {
-            guard let a = times[k - 1], let b = times[k], abs((b - a) - spacing) <= 1e-6 * spacing + 1e-12 else {
-                throw ValidationError("\(path): expected evenly spaced frame times (\(spacing) ps), found a gap at selected frame \(k)")
-            }
+        let times = frames.map(\.time)
+        // NetCDF stores times as floats: the mean spacing, and a tolerance of 1e-3 of it.
+        let spacing = (times.last! - times[0]) / Double(times.count - 1)
+        guard spacing > 0 else { throw ValidationError("\(path): expected increasing frame times, found \(times[0]) then \(times[1])") }
+        for k in 1..<times.count where abs((times[k] - times[k - 1]) - spacing) > 1e-3 * spacing {
+            throw ValidationError("\(path): expected evenly spaced frame times (\(spacing) ps), found a gap at selected frame \(k)")
         }
         self.dt = spacing
     }
@@ -52,7 +58,7 @@ struct MSDCommand: ParsableCommand {
             Writes PREFIX.csv (t_ps,msd_A2) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file (.nc, .extxyz/.xyz; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Fit range as fractions of the longest lag, LO:HI.") var fit: String = "0.2:0.8"
@@ -66,32 +72,26 @@ struct MSDCommand: ParsableCommand {
             }
             let sel = try SelectedFrames(path: trajectory, selection: frames, dt: dt)
             var positions = [[Double]](), boxes = [Box]()
-            for (k, f) in sel.frames.enumerated() {
-                guard let x = f.positions else { throw ValidationError("\(trajectory): frame \(k): expected a 'pos:R:3' column, found none") }
-                guard x.count == 3 * sel.frames[0].atomCount else {
-                    throw ValidationError("\(trajectory): frame \(k): expected \(sel.frames[0].atomCount) atoms, found \(f.atomCount)")
-                }
-                positions.append(x)
-                if let h = f.lattice {
-                    boxes.append(try Box(vectors: h, periodic: f.pbc))
-                } else {
-                    boxes.append(try Box(lengths: [1, 1, 1], periodic: [false, false, false]))
-                }
+            for f in sel.frames {
+                positions.append(f.positions)
+                boxes.append(try f.box ?? Box(lengths: [1, 1, 1], periodic: [false, false, false]))
             }
             let msd = MeanSquareDisplacement(wrapped: positions, boxes: boxes, dt: sel.dt)
             guard let d = msd.diffusion(fraction: parts[0]...parts[1]) else {
                 throw ValidationError("--fit \(fit) holds fewer than two lags of \(msd.msd.count)")
             }
-            print(String(format: "MSD over %d frames (dt = %g ps), %d atoms: D = %.6g Å²/ps (%.4g × 10⁻⁹ m²/s), fit MSD = 6Dt + b over t = %g–%g ps",
-                         msd.msd.count, sel.dt, positions[0].count / 3, d.coefficient, d.coefficient * 0.1,
-                         d.fitRange.lowerBound, d.fitRange.upperBound))
+            let u = sel.units
+            let si = u.style == .metal ? String(format: " (%.4g × 10⁻⁹ m²/s)", d.coefficient * 0.1) : ""
+            print(String(format: "MSD over %d frames (dt = %g %@), %d atoms: D = %.6g %@²/%@%@, fit MSD = 6Dt + b over t = %g–%g %@",
+                         msd.msd.count, sel.dt, u.time, positions[0].count / 3, d.coefficient, u.length, u.time, si,
+                         d.fitRange.lowerBound, d.fitRange.upperBound, u.time))
             if let out {
                 let fitTimes = [d.fitRange.lowerBound, d.fitRange.upperBound]
-                let plot = LinePlot(title: "Mean square displacement: D = \(String(format: "%.4g", d.coefficient)) Å²/ps",
-                                    xLabel: "t (ps)", yLabel: "MSD (Å²)",
+                let plot = LinePlot(title: "Mean square displacement: D = \(String(format: "%.4g", d.coefficient)) \(u.length)²/\(u.time)",
+                                    xLabel: "t (\(u.time))", yLabel: "MSD (\(u.length)²)",
                                     series: [.init(name: "MSD", x: msd.lagTimes, y: msd.msd),
                                              .init(name: "fit 6Dt + b", x: fitTimes, y: fitTimes.map { d.slope * $0 + d.intercept })])
-                let paths = try AnalysisOutput.write(prefix: out, header: ["t_ps", "msd_A2"],
+                let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "msd_\(u.ascii.length)2"],
                                                      columns: [msd.lagTimes, msd.msd], plot: plot)
                 print("written: \(paths.joined(separator: ", "))")
             }
@@ -99,28 +99,17 @@ struct MSDCommand: ParsableCommand {
     }
 }
 
-/// Velocities (Å/ps) of a frame: the `vel`/`velocities` column, or ASE `momenta` divided by masses.
-func frameVelocities(_ f: ExtXYZFrame, path: String, index k: Int) throws -> [Double] {
-    if let v = f.reals("vel", 3) ?? f.reals("velocities", 3) { return v }
-    if f.reals("momenta", 3) != nil {
-        let s = try f.system()
-        return s.velocities
-    }
-    throw ValidationError("\(path): frame \(k): expected velocities (a 'vel:R:3' or 'velocities:R:3' column in Å/ps, or ASE 'momenta:R:3'), found none")
-}
-
 /// The VACF of a trajectory's selected frames.
-func trajectoryVACF(path: String, selection: FrameSelection?, dt: Double?) throws -> (VelocityAutocorrelation, atoms: Int) {
+func trajectoryVACF(path: String, selection: FrameSelection?, dt: Double?) throws -> (VelocityAutocorrelation, atoms: Int, units: UnitLabels) {
     let sel = try SelectedFrames(path: path, selection: selection, dt: dt, minimum: 3)
     var v = [[Double]]()
     for (k, f) in sel.frames.enumerated() {
-        let x = try frameVelocities(f, path: path, index: k)
-        guard x.count == 3 * sel.frames[0].atomCount else {
-            throw ValidationError("\(path): frame \(k): expected \(sel.frames[0].atomCount) atoms, found \(f.atomCount)")
+        guard let x = f.velocities else {
+            throw ValidationError("\(path): selected frame \(k): expected velocities (NetCDF 'velocities', extxyz 'vel:R:3' or 'velocities:R:3' in Å/ps, or ASE 'momenta:R:3'), found none")
         }
         v.append(x)
     }
-    return (VelocityAutocorrelation(velocities: v, dt: sel.dt), sel.frames[0].atomCount)
+    return (VelocityAutocorrelation(velocities: v, dt: sel.dt), sel.atomCount, sel.units)
 }
 
 /// `symmd analyze vacf TRAJ`: velocity autocorrelation function.
@@ -131,27 +120,27 @@ struct VACFCommand: ParsableCommand {
         discussion: """
             Averaged over atoms, components and all time origins (Wiener–Khinchin, zero-padded:
             the linear correlation, lag m divided by its T−m origins). Velocities come from a
-            'vel' or 'velocities' column (Å/ps) or ASE 'momenta'.
+            NetCDF 'velocities', an extxyz 'vel' or 'velocities' column (Å/ps), or ASE 'momenta'.
             Writes PREFIX.csv (t_ps,vacf_normalized,vacf_A2_per_ps2) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz with velocities or momenta, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
     func run() throws {
         try userFacing {
-            let (vacf, atoms) = try trajectoryVACF(path: trajectory, selection: frames, dt: dt)
+            let (vacf, atoms, u) = try trajectoryVACF(path: trajectory, selection: frames, dt: dt)
             let norm = vacf.normalized
             let zero = norm.firstIndex { $0 <= 0 }.map { vacf.lagTimes[$0] }
-            print(String(format: "VACF over %d frames (dt = %g ps), %d atoms: C(0) = %.6g Å²/ps², first zero ",
-                         vacf.c.count, vacf.lagTimes[1], atoms, vacf.c[0])
-                + (zero.map { String(format: "at t = %g ps", $0) } ?? "not reached"))
+            print(String(format: "VACF over %d frames (dt = %g %@), %d atoms: C(0) = %.6g %@²/%@², first zero ",
+                         vacf.c.count, vacf.lagTimes[1], u.time, atoms, vacf.c[0], u.length, u.time)
+                + (zero.map { String(format: "at t = %g %@", $0, u.time) } ?? "not reached"))
             if let out {
-                let plot = LinePlot(title: "Velocity autocorrelation", xLabel: "t (ps)", yLabel: "C(t)/C(0)",
+                let plot = LinePlot(title: "Velocity autocorrelation", xLabel: "t (\(u.time))", yLabel: "C(t)/C(0)",
                                     series: [.init(name: "VACF", x: vacf.lagTimes, y: norm)])
-                let paths = try AnalysisOutput.write(prefix: out, header: ["t_ps", "vacf_normalized", "vacf_A2_per_ps2"],
+                let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "vacf_normalized", "vacf_\(u.ascii.length)2_per_\(u.ascii.time)2"],
                                                      columns: [vacf.lagTimes, norm, vacf.c], plot: plot)
                 print("written: \(paths.joined(separator: ", "))")
             }
@@ -170,24 +159,26 @@ struct VDOSCommand: ParsableCommand {
             Writes PREFIX.csv (nu_THz,vdos_per_THz,wavenumber_cm-1) and PREFIX.svg.
             """)
 
-    @Argument(help: "Trajectory file (extxyz with velocities or momenta, metal units).") var trajectory: String
+    @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
     func run() throws {
         try userFacing {
-            let (vacf, atoms) = try trajectoryVACF(path: trajectory, selection: frames, dt: dt)
+            let (vacf, atoms, u) = try trajectoryVACF(path: trajectory, selection: frames, dt: dt)
             let g = vacf.densityOfStates()
             guard let peak = g.peakFrequency else { throw ValidationError("\(trajectory): too few frames for a VDOS") }
-            print(String(format: "VDOS over %d frames (dt = %g ps), %d atoms: resolution %.4g THz, up to %.4g THz; main peak at %.4g THz (%.4g cm⁻¹)",
-                         vacf.c.count, vacf.lagTimes[1], atoms, g.frequencies[1], g.frequencies.last!,
-                         peak, peak * VibrationalDensityOfStates.wavenumbersPerTHz))
+            let f = u.frequency, metal = u.style == .metal
+            let wavenumber = metal ? String(format: " (%.4g cm⁻¹)", peak * VibrationalDensityOfStates.wavenumbersPerTHz) : ""
+            print(String(format: "VDOS over %d frames (dt = %g %@), %d atoms: resolution %.4g %@, up to %.4g %@; main peak at %.4g %@%@",
+                         vacf.c.count, vacf.lagTimes[1], u.time, atoms, g.frequencies[1], f, g.frequencies.last!, f, peak, f, wavenumber))
             if let out {
-                let plot = LinePlot(title: "Vibrational density of states", xLabel: "ν (THz)", yLabel: "g(ν) (1/THz)",
+                let plot = LinePlot(title: "Vibrational density of states", xLabel: "ν (\(f))", yLabel: "g(ν) (1/(\(f)))",
                                     series: [.init(name: "VDOS", x: g.frequencies, y: g.dos)])
-                let paths = try AnalysisOutput.write(prefix: out, header: ["nu_THz", "vdos_per_THz", "wavenumber_cm-1"],
-                                                     columns: [g.frequencies, g.dos, g.wavenumbers], plot: plot)
+                let header = metal ? ["nu_THz", "vdos_per_THz", "wavenumber_cm-1"] : ["nu_per_tau", "vdos_tau"]
+                let columns = metal ? [g.frequencies, g.dos, g.wavenumbers] : [g.frequencies, g.dos]
+                let paths = try AnalysisOutput.write(prefix: out, header: header, columns: columns, plot: plot)
                 print("written: \(paths.joined(separator: ", "))")
             }
         }
@@ -202,17 +193,20 @@ struct ThermoCommand: ParsableCommand {
         discussion: """
             Each column after step and time is cut into N equal blocks (leading rows that do not
             fill a block are dropped); the error is the standard deviation of the block means
-            over √N. Units as written by symmd run (metal: K, eV, bar).
+            over √N. Units as written by symmd run: metal (K, eV, bar) or, with --units lj, reduced.
             Writes PREFIX.csv (time_ps,temperature_K,…) and PREFIX.svg (temperature against time).
             """)
 
     @Argument(help: "Thermo CSV written by symmd run.") var csv: String
     @Option(help: "Number of blocks.") var blocks: Int = 5
+    @Option(help: "Unit style of the run that wrote the CSV: metal (K, eV, bar) or lj (reduced: ε/k_B, ε, ε/σ³).") var units: String = "metal"
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
     func run() throws {
         try userFacing {
             guard blocks >= 2 else { throw ValidationError("--blocks must be at least 2, got \(blocks)") }
+            guard let style = UnitStyle(rawValue: units) else { throw ValidationError("--units: expected metal or lj, found '\(units)'") }
+            let u = UnitLabels(style)
             guard FileManager.default.fileExists(atPath: csv) else { throw ValidationError("\(csv): no such file") }
             let text: String
             do { text = try String(contentsOfFile: csv, encoding: .utf8) } catch {
@@ -225,21 +219,23 @@ struct ThermoCommand: ParsableCommand {
             guard time.count >= blocks else {
                 throw ValidationError("\(csv): expected at least \(blocks) rows for \(blocks) blocks, found \(time.count)")
             }
-            let units = ["temperature": "K", "potential_energy": "eV", "kinetic_energy": "eV", "total_energy": "eV",
-                         "pressure": "bar", "conserved": "eV"]
-            print(String(format: "thermo over %d rows (t = %g–%g ps), %d blocks (units as metal):",
-                         time.count, time.first!, time.last!, blocks))
+            let names = ["temperature": u.temperature, "potential_energy": u.energy, "kinetic_energy": u.energy,
+                         "total_energy": u.energy, "pressure": u.pressure, "conserved": u.energy]
+            let ascii = ["temperature": u.ascii.temperature, "potential_energy": u.ascii.energy, "kinetic_energy": u.ascii.energy,
+                         "total_energy": u.ascii.energy, "pressure": u.ascii.pressure, "conserved": u.ascii.energy]
+            print(String(format: "thermo over %d rows (t = %g–%g %@), %d blocks (units %@):",
+                         time.count, time.first!, time.last!, u.time, blocks, style.rawValue))
             for (name, column) in zip(table.names, table.columns) where name != "step" && name != "time" {
                 guard let b = BlockAverage(column, blocks: blocks) else { continue }
                 let padded = name.padding(toLength: max(17, name.count), withPad: " ", startingAt: 0)
-                print("  " + padded + String(format: " %.8g ± %.2g ", b.mean, b.error ?? .nan) + (units[name] ?? ""))
+                print("  " + padded + String(format: " %.8g ± %.2g ", b.mean, b.error ?? .nan) + (names[name] ?? ""))
             }
             if let out {
                 let kept = table.names.indices.filter { table.names[$0] != "step" && table.names[$0] != "time" }
-                let header = ["time_ps"] + kept.map { table.names[$0] + (units[table.names[$0]].map { "_" + $0 } ?? "") }
+                let header = ["time_\(u.ascii.time)"] + kept.map { table.names[$0] + (ascii[table.names[$0]].map { "_" + $0 } ?? "") }
                 let mean = BlockAverage(temperature, blocks: blocks)!.mean
-                let plot = LinePlot(title: "Temperature (mean \(String(format: "%.4g", mean)) K)", xLabel: "t (ps)",
-                                    yLabel: "T (K)",
+                let plot = LinePlot(title: "Temperature (mean \(String(format: "%.4g", mean)) \(u.temperature))", xLabel: "t (\(u.time))",
+                                    yLabel: "T (\(u.temperature))",
                                     series: [.init(name: "T", x: time, y: temperature),
                                              .init(name: "block mean", x: [time.first!, time.last!], y: [mean, mean])])
                 let paths = try AnalysisOutput.write(prefix: out, header: header,

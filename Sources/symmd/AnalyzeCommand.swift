@@ -8,7 +8,7 @@ import TrajectoryIO
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyse a trajectory (extxyz for now) or a thermo log.",
+        abstract: "Analyse a trajectory (AMBER NetCDF .nc, extxyz, LAMMPS data) or a thermo log.",
         subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self])
 }
 
@@ -56,10 +56,10 @@ struct RDFCommand: ParsableCommand {
             Normalised with N(N−1) for like pairs (N_A·N_B otherwise), as LAMMPS compute rdf and
             MDAnalysis InterRDF. Writes PREFIX.csv with columns r,g,coordination and PREFIX.svg.
             Example:
-              symmd analyze rdf out/lj-liquid/traj.extxyz --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
+              symmd analyze rdf out/lj-liquid/traj.nc --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
             """)
 
-    @Argument(help: "Trajectory file (extxyz).") var trajectory: String
+    @Argument(help: "Trajectory file (.nc AMBER NetCDF, .extxyz/.xyz, .data/.lmp).") var trajectory: String
     @Option(help: "Species pair A-B (default: all atoms with all atoms).") var pairs: String?
     @Option(help: "Outer radius in length units (default: half the shortest perpendicular box width).") var rmax: Double?
     @Option(help: "Number of bins.") var bins: Int = 200
@@ -69,38 +69,40 @@ struct RDFCommand: ParsableCommand {
     func run() throws {
         try userFacing {
             guard bins > 0 else { throw ValidationError("--bins must be positive, got \(bins)") }
-            let all = try ExtXYZ.read(URL(fileURLWithPath: trajectory))
-            guard !all.isEmpty else { throw ValidationError("\(trajectory): no frames") }
-            let chosen = (frames?.indices(all.count) ?? Array(0..<all.count))
-            guard !chosen.isEmpty else { throw ValidationError("--frames selects no frame of \(all.count)") }
-            // g(r) needs no masses: unit masses keep species without a known element (lj runs) readable
-            var names: [String] = []
-            for sp in all[chosen[0]].species ?? [] where !names.contains(sp) { names.append(sp) }
-            let unit = [Double](repeating: 1, count: names.count)
-            let first = try all[chosen[0]].system(typeNames: names, masses: unit)
-            var a = Array(0..<first.count), b = a
+            let traj = try Trajectory(contentsOf: URL(fileURLWithPath: trajectory))
+            guard !traj.frames.isEmpty else { throw ValidationError("\(trajectory): no frames") }
+            let chosen = (frames?.indices(traj.frames.count) ?? Array(0..<traj.frames.count))
+            guard !chosen.isEmpty else { throw ValidationError("--frames selects no frame of \(traj.frames.count)") }
+            let names = traj.typeNames, types = traj.types
+            var a = Array(0..<traj.atomCount), b = a
             if let pairs {
                 let p = pairs.split(separator: "-").map(String.init)
                 guard p.count == 2 else { throw ValidationError("--pairs: expected A-B, found '\(pairs)'") }
                 func members(_ s: String) throws -> [Int] {
                     guard let t = names.firstIndex(of: s) else { throw AnalysisError.unknownSpecies(s, available: names) }
-                    return first.types.indices.filter { first.types[$0] == t }
+                    return types.indices.filter { types[$0] == t }
                 }
                 a = try members(p[0])
                 b = try members(p[1])
             }
-            let half = 0.5 * (first.box.perpendicularWidths.min() ?? 0)
-            var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
-            for k in chosen {
-                let s = try all[k].system(typeNames: names, masses: unit)
-                try rdf.add(positions: s.positions, box: s.box, a: a, b: b)
+            func box(_ k: Int) throws -> Box {
+                guard let box = traj.frames[k].box else {
+                    throw ValidationError("\(trajectory): frame \(k): expected a periodic cell for g(r), found none")
+                }
+                return box
             }
+            let firstBox = try box(chosen[0])
+            let half = 0.5 * (firstBox.perpendicularWidths.min() ?? 0)
+            guard (rmax ?? half) > 0 else { throw ValidationError("--rmax must be positive, got \(rmax ?? half)") }
+            var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
+            for k in chosen { try rdf.add(positions: traj.frames[k].positions, box: try box(k), a: a, b: b) }
             let peak = rdf.firstPeak
-            print(String(format: "g(r) over %d frames, %d bins to r = %.4g: first peak g = %.4f at r = %.4f",
-                         rdf.frames, bins, rdf.rMax, peak.g, peak.r))
+            let length = UnitLabels(traj.units).length
+            print(String(format: "g(r) over %d frames, %d bins to r = %.4g %@: first peak g = %.4f at r = %.4f %@",
+                         rdf.frames, bins, rdf.rMax, length, peak.g, peak.r, length))
             if let out {
                 let label = pairs ?? "all-all"
-                let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (Å)", yLabel: "g(r)",
+                let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (\(UnitLabels(traj.units).length))", yLabel: "g(r)",
                                     series: [.init(name: "g(r)", x: rdf.r, y: rdf.g)])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["r", "g", "coordination"],
                                                      columns: [rdf.r, rdf.g, rdf.coordination], plot: plot)

@@ -12,7 +12,10 @@ struct SymmdCommand: ParsableCommand {
               symmd run examples/quickstart.toml
               symmd run examples/quickstart.toml --restart out/quickstart/run.ckpt
               symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
+              symmd analyze rdf out/cu-eam/traj.nc --out out/cu-eam/rdf
+              symmd convert out/cu-eam/traj.nc out/cu-eam/traj.extxyz
             """,
         version: SymmdVersion.string,
-        subcommands: [RunCommand.self, EvalCommand.self, AnalyzeCommand.self, FitCommand.self, TestCommand.self, ModelCommand.self, CheckSymmetryCommand.self])
+        subcommands: [RunCommand.self, EvalCommand.self, AnalyzeCommand.self, ConvertCommand.self, FitCommand.self, TestCommand.self,
+                      ModelCommand.self, CheckSymmetryCommand.self])
 }

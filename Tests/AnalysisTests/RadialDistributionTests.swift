@@ -31,6 +31,40 @@ import Testing
         #expect(abs(rdf.coordination[Int(3.7 / 0.01)] - 18) < 1e-9)
     }
 
+    /// The like-pair path (each unordered pair once, counted twice) equals the textbook ordered
+    /// double loop over i ≠ j with the V/(N(N−1)·shell) normalisation, atoms outside the box included.
+    @Test func likePairsEqualTheOrderedDoubleLoop() throws {
+        var rng = Xoshiro256StarStar(seed: 17)
+        let l = [7.0, 8.0, 9.0]
+        let box = try Box(lengths: l)
+        let n = 150, bins = 35, rMax = 3.5
+        let x = (0..<(3 * n)).map { k in l[k % 3] * (3 * rng.nextUniform() - 1) }
+        var rdf = RadialDistribution(rMax: rMax, bins: bins)
+        try rdf.add(positions: x, box: box, a: Array(0..<n), b: Array(0..<n))
+        var counts = [Double](repeating: 0, count: bins)
+        for i in 0..<n {
+            for j in 0..<n where j != i {
+                var r2 = 0.0
+                for d in 0..<3 {
+                    var dx = x[3 * j + d] - x[3 * i + d]
+                    dx -= l[d] * (dx / l[d]).rounded()
+                    r2 += dx * dx
+                }
+                let k = Int(r2.squareRoot() / rMax * Double(bins))
+                if r2 < rMax * rMax, k < bins { counts[k] += 1 }
+            }
+        }
+        let dr = rMax / Double(bins)
+        for k in 0..<bins {
+            let outer: Double = Double(k + 1) * dr, inner: Double = Double(k) * dr
+            let shell: Double = 4.0 / 3.0 * Double.pi * (outer * outer * outer - inner * inner * inner)
+            let pairs: Double = Double(n) * Double(n - 1)
+            let expected: Double = counts[k] * box.volume / pairs / shell
+            #expect(abs(rdf.g[k] - expected) <= 1e-12 * max(1, expected), "bin \(k): \(rdf.g[k]) vs \(expected)")
+        }
+        #expect(counts.reduce(0, +) > 1000)
+    }
+
     @Test func refusesRadiusBeyondHalfTheBox() throws {
         let box = try Box(lengths: [6, 8, 8])
         var rdf = RadialDistribution(rMax: 3.5, bins: 10)

@@ -464,11 +464,20 @@ struct RunDeckNetCDFTests {
         #expect(lines.filter { $0.hasPrefix("ATOM  ") }.allSatisfy { $0.count == 78 })
     }
 
-    @Test("velocities = true with an extxyz trajectory is a deck error naming the key")
-    func velocitiesNeedNetCDF() throws {
-        let dir = try tempDir("nc-key")
-        let e = try deckError(ljDeck(output: "[output]\ntrajectory = { file = \"t.extxyz\", every = 2, velocities = true }\n"), dir: dir)
-        #expect(e.description.contains("velocities") && e.description.contains(".nc"), "\(e)")
+    @Test("velocities = true with an extxyz trajectory writes a vel column (deck units) on every frame")
+    func extxyzVelocities() throws {
+        let dir = try tempDir("xyz-vel")
+        let text = ljDeck(cells: 2, output: "[output]\ntrajectory = { file = \"t.extxyz\", every = 2, velocities = true }\n")
+        let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(text, in: dir)))
+        try driver.run()
+        let frames = try ExtXYZ.read(dir.appendingPathComponent("t.extxyz"))
+        #expect(frames.count == 6)
+        #expect(frames.allSatisfy { $0.reals("vel", 3)?.count == 96 })
+        #expect(frames.last?.reals("vel", 3) == driver.state.system.velocities)
+        // Without the key there is no vel column.
+        let plain = try tempDir("xyz-novel")
+        try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(ljDeck(cells: 2, output: "[output]\ntrajectory = { file = \"t.extxyz\", every = 2 }\n"), in: plain))).run()
+        #expect(try ExtXYZ.read(plain.appendingPathComponent("t.extxyz")).allSatisfy { $0.reals("vel", 3) == nil })
     }
 
     @Test("--restart cuts the frames after the checkpoint and appends: the same file as one whole run")

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Interoperability check of a symmd AMBER NetCDF trajectory (run by `make test`).
+
+Usage: check_netcdf.py OUTDIR RDF_PREFIX BINS
+OUTDIR holds traj.nc, traj.pdb, thermo.csv and run.ncrst from `symmd run Tests/interop/cu-small.toml`;
+RDF_PREFIX.csv is `symmd analyze rdf OUTDIR/traj.nc --bins BINS --frames 1: --out RDF_PREFIX`
+(rmax = half the box). Frame 0 is the perfect lattice, whose second-neighbour distance a falls
+exactly on a bin edge (rmax = 2.5a), where float rounding alone decides the bin: it is left out.
+
+netCDF4, MDAnalysis, ASE and mdtraj each open the trajectory with every warning turned into an
+error, and must agree with each other and with symmd's own thermo CSV on frame count, atom count,
+positions, box, time, velocities (Å/ps) and energies; MDAnalysis InterRDF's g(r) must match
+symmd's within 0.005. Prints one PASS/FAIL line per check and exits 1 on any failure.
+"""
+import csv
+import os
+import sys
+import traceback
+import warnings
+
+import numpy as np
+import netCDF4
+import MDAnalysis as mda
+from MDAnalysis.analysis.rdf import InterRDF
+import ase.io
+import ase.units
+import mdtraj
+
+outdir, rdf_prefix, bins = sys.argv[1], sys.argv[2], int(sys.argv[3])
+traj = os.path.join(outdir, "traj.nc")
+pdb = os.path.join(outdir, "traj.pdb")
+MVV2E = 1.0364269e-4          # amu·(Å/ps)² in eV (LAMMPS metal)
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append((name, bool(ok)))
+    print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  ({detail})" if detail else ""))
+
+
+def section(title, body):
+    """Runs one reader's checks with warnings as errors; an exception is one FAIL."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            body()
+        except Exception as e:  # noqa: BLE001 - report any reader failure as a FAIL line
+            traceback.print_exc()
+            check(f"{title}: opened and read without warnings or errors", False, f"{type(e).__name__}: {e}")
+
+
+# symmd's own numbers: the thermo CSV rows on the trajectory's steps (every 10 steps, dt 0.002 ps).
+rows = {int(r["step"]): r for r in csv.DictReader(open(os.path.join(outdir, "thermo.csv")))}
+ref = {}
+
+
+def read_netcdf4():
+    with netCDF4.Dataset(traj) as nc:
+        check("netCDF4: 64-bit offset format, Conventions AMBER 1.0",
+              nc.file_format == "NETCDF3_64BIT_OFFSET" and nc.Conventions == "AMBER" and nc.ConventionVersion == "1.0",
+              f"{nc.file_format}, {nc.Conventions} {nc.ConventionVersion}")
+        ref["x"] = np.array(nc["coordinates"][:], dtype=np.float64)
+        ref["v"] = np.array(nc["velocities"][:], dtype=np.float64)    # scale_factor applied: Å/ps
+        ref["t"] = np.array(nc["time"][:], dtype=np.float64)
+        ref["cell"] = np.array(nc["cell_lengths"][:], dtype=np.float64)
+        ref["angles"] = np.array(nc["cell_angles"][:], dtype=np.float64)
+        ref["z"] = np.array(nc["atom_types"][:])
+        for key in ("potential_energy", "kinetic_energy", "temperature", "pressure"):
+            ref[key] = np.array(nc[key][:], dtype=np.float64)
+    nf, na = ref["x"].shape[:2]
+    steps = sorted(s for s in rows if s % 10 == 0)
+    check("netCDF4: one frame per 10 steps (frame 0 at the start)", nf == len(steps) == 41, f"{nf} frames, {len(steps)} thermo rows")
+    check("netCDF4: 500 atoms, all Cu (atom_types Z = 29)", na == 500 and (ref["z"] == 29).all())
+    check("netCDF4: time = step × 0.002 ps", np.allclose(ref["t"], np.array(steps) * 0.002, atol=1e-6))
+    for key in ("potential_energy", "kinetic_energy", "temperature", "pressure"):
+        csvv = np.array([float(rows[s][key]) for s in steps])
+        check(f"netCDF4: {key} equals symmd's thermo CSV", np.array_equal(ref[key], csvv),
+              f"max |diff| {np.abs(ref[key] - csvv).max():.3g}")
+    mass = 63.546
+    ke = 0.5 * mass * MVV2E * (ref["v"] ** 2).sum(axis=(1, 2))
+    rel = np.abs(ke / ref["kinetic_energy"] - 1).max()
+    check("netCDF4: velocities in Å/ps (½Σmv² = kinetic_energy)", rel < 1e-5, f"max rel diff {rel:.2g}")
+    check("netCDF4: cubic cell 18.075 Å", np.allclose(ref["cell"], 18.075) and np.allclose(ref["angles"], 90))
+
+
+def read_mdanalysis():
+    u = mda.Universe(pdb, traj, format="NCDF")
+    check("MDAnalysis: frame and atom count", u.trajectory.n_frames == len(ref["x"]) and u.atoms.n_atoms == 500)
+    dx = dv = dt = db = 0.0
+    for k, ts in enumerate(u.trajectory):
+        dx = max(dx, np.abs(ts.positions - ref["x"][k]).max())
+        dv = max(dv, np.abs(ts.velocities - ref["v"][k]).max())
+        dt = max(dt, abs(ts.time - ref["t"][k]))
+        db = max(db, np.abs(ts.dimensions[:3] - ref["cell"][k]).max(), np.abs(ts.dimensions[3:] - ref["angles"][k]).max())
+    check("MDAnalysis: positions equal netCDF4's", dx == 0, f"max |diff| {dx:.2g} Å")
+    check("MDAnalysis: velocities (Å/ps) equal netCDF4's", dv < 1e-4, f"max |diff| {dv:.2g} Å/ps")
+    check("MDAnalysis: time and box", dt < 1e-6 and db < 1e-5, f"time {dt:.2g} ps, box {db:.2g}")
+
+
+def read_ase():
+    frames = ase.io.read(traj, index=":", format="netcdftrajectory")
+    check("ASE: frame and atom count, symbols Cu", len(frames) == len(ref["x"]) and len(frames[0]) == 500
+          and set(frames[0].get_chemical_symbols()) == {"Cu"})
+    dx = max(np.abs(a.positions - ref["x"][k]).max() for k, a in enumerate(frames))
+    db = max(np.abs(a.cell.cellpar() - np.r_[ref["cell"][k], ref["angles"][k]]).max() for k, a in enumerate(frames))
+    # ASE's reader takes the stored numbers (scale_factor applied, so Å/ps) as its own velocity
+    # unit and ignores the units attribute: get_velocities() returns Å/ps, not Å/(ASE time).
+    dv = max(np.abs(a.get_velocities() - ref["v"][k]).max() for k, a in enumerate(frames))
+    check("ASE: positions equal netCDF4's", dx < 1e-5, f"max |diff| {dx:.2g} Å")
+    check("ASE: cell and periodicity", db < 1e-5 and all(frames[0].pbc), f"max |diff| {db:.2g}")
+    check("ASE: velocities = the file's Å/ps numbers (ASE ignores the units attribute)", dv < 1e-4, f"max |diff| {dv:.2g} Å/ps")
+
+
+def read_mdtraj():
+    t = mdtraj.load(traj, top=pdb)
+    check("mdtraj: frame and atom count", t.n_frames == len(ref["x"]) and t.n_atoms == 500)
+    dx = np.abs(t.xyz * 10 - ref["x"]).max()
+    db = np.abs(t.unitcell_lengths * 10 - ref["cell"]).max()
+    check("mdtraj: positions (nm × 10) equal netCDF4's", dx < 1e-5, f"max |diff| {dx:.2g} Å")
+    check("mdtraj: time and box", np.abs(t.time - ref["t"]).max() < 1e-6 and db < 1e-5, f"box {db:.2g} Å")
+    # The .ncrst restart (AMBERRESTART, double precision) of the last step.
+    r = mdtraj.load(os.path.join(outdir, "run.ncrst"), top=pdb)
+    dr = np.abs(r.xyz[0] * 10 - ref["x"][-1]).max()
+    check("mdtraj: run.ncrst restart = last frame (to float precision)", r.n_frames == 1 and dr < 1e-4, f"max |diff| {dr:.2g} Å")
+
+
+def compare_rdf():
+    ours = np.genfromtxt(rdf_prefix + ".csv", delimiter=",", names=True)
+    rmax = 0.5 * ref["cell"][0].min()
+    u = mda.Universe(pdb, traj, format="NCDF")
+    # Like pairs: ordered pairs i ≠ j, normalised by N(N−1)/⟨V⟩ (exclusion_block removes i = j).
+    rdf = InterRDF(u.atoms, u.atoms, nbins=bins, range=(0.0, rmax), exclusion_block=(1, 1)).run(start=1)
+    check("RDF: same bin centres as MDAnalysis", len(ours) == bins and np.allclose(ours["r"], rdf.results.bins, atol=1e-9),
+          f"{len(ours)} bins to {ours['r'][-1]:.4f}, MDAnalysis to {rdf.results.bins[-1]:.4f}")
+    diff = np.abs(ours["g"] - rdf.results.rdf).max()
+    print(f"      g(r) first peak: symmd {ours['g'].max():.4f} at {ours['r'][ours['g'].argmax()]:.3f} Å, "
+          f"MDAnalysis {rdf.results.rdf.max():.4f} at {rdf.results.bins[rdf.results.rdf.argmax()]:.3f} Å")
+    check("RDF: max |g_symmd − g_MDAnalysis| < 0.005", diff < 0.005, f"max abs diff {diff:.3g}")
+
+
+section("netCDF4", read_netcdf4)
+if "x" in ref:
+    section("MDAnalysis", read_mdanalysis)
+    section("ASE", read_ase)
+    section("mdtraj", read_mdtraj)
+    section("RDF", compare_rdf)
+failed = [n for n, ok in results if not ok]
+print(f"\ninterop: {len(results) - len(failed)}/{len(results)} checks passed" + (" — FAIL" if failed else " — PASS"))
+sys.exit(1 if failed or not results else 0)
