@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "sequence-memory", targets: ["sequence-memory"]),
         .executable(name: "seq2seq", targets: ["seq2seq"]),
         .executable(name: "resnet-depth", targets: ["resnet-depth"]),
+        .executable(name: "symmetry-effect", targets: ["symmetry-effect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,6 +83,10 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "resnet-depth", dependencies: ["NNCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "examples/resnet-depth"),
+        .executableTarget(name: "symmetry-effect",
+                          dependencies: ["NNCore", "NeuralPotentials", "SymmdDeck", "Atomistics", "Analysis",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "examples/symmetry-effect", exclude: ["README.md", "symmetry-effect.svg"]),
 
         // Symmetry-preserving neural potentials (environments, DeepPot-SE descriptors, the deep
         // potential model with autodiff and fused paths, model files); implements `Potential`.
