@@ -57,8 +57,9 @@ enum Report {
         if !plain.isEmpty {
             series.append(LinePlot.Series(name: "MLP, rotated valid.", x: plain.map { Double($0.frames) }, y: plain.map(\.forceRotated)))
         }
+        // The reference first, so that lines lying on it (the augmented MLP) are drawn over it.
         if let lo = sizes.min(), let hi = sizes.max() {
-            series.append(LinePlot.Series(name: "F = 0 (data RMS)", x: [Double(lo), Double(hi)], y: [zeroForce, zeroForce]))
+            series.insert(LinePlot.Series(name: "F = 0 (data RMS)", x: [Double(lo), Double(hi)], y: [zeroForce, zeroForce]), at: 0)
         }
         var plot = LinePlot(title: "Copper EMT: validation force error vs training frames (\(results.first?.steps ?? 0) steps each)",
                             xLabel: "training frames (32 atoms each)", yLabel: "force RMSE (eV/Å)", series: series)

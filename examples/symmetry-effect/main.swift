@@ -19,7 +19,7 @@ let started = Date()
 let typeMap = ["Cu"]
 func load(_ name: String) -> [LabeledFrame] {
     let url = URL(fileURLWithPath: options.data).appendingPathComponent(name)
-    do { return try TrainingData.load(files: [url], typeMap: typeMap, skipBad: false).frames } catch let error {
+    do { return try TrainingData.load(files: [url], typeMap: typeMap, skipBad: false).frames } catch {
         fail("cannot load \(url.path): \(error)")
     }
 }
