@@ -76,6 +76,7 @@ examples: release
 	$(SWIFT) run -c release --skip-build sequence-memory
 	$(SWIFT) run -c release --skip-build seq2seq
 	$(SWIFT) run -c release --skip-build deep-sets
+	$(SWIFT) run -c release --skip-build symmetry-effect
 
 ## validate-lj-liquid: the LJ-liquid state point against LAMMPS (PE/atom, pressure, g(r) bin by bin)
 validate-lj-liquid: release

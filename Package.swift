@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "resnet-depth", targets: ["resnet-depth"]),
         .executable(name: "deep-sets", targets: ["deep-sets"]),
         .executable(name: "cu-eos", targets: ["cu-eos"]),
+        .executable(name: "symmetry-effect", targets: ["symmetry-effect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -91,6 +92,10 @@ let package = Package(
         .executableTarget(name: "cu-eos", dependencies: ["NeuralPotentials", "Atomistics", "Analysis",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "examples/cu-eos"),
+        .executableTarget(name: "symmetry-effect",
+                          dependencies: ["NNCore", "NeuralPotentials", "SymmdDeck", "Atomistics", "Analysis",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "examples/symmetry-effect", exclude: ["README.md", "symmetry-effect.svg"]),
 
         // Symmetry-preserving neural potentials (environments, DeepPot-SE descriptors, the deep
         // potential model with autodiff and fused paths, model files); implements `Potential`.

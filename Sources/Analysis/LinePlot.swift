@@ -34,6 +34,8 @@ public struct LinePlot: Sendable {
     public var size: (width: Double, height: Double) = (720, 480)
     /// Logarithmic y axis (non-positive values are skipped), e.g. for learning curves.
     public var logY = false
+    /// Logarithmic x axis (non-positive x skipped; ticks at 1, 2, 5 × 10^k).
+    public var logX = false
     /// Start the y axis at zero when all values are positive (off for parity plots).
     public var yFromZero = true
 
@@ -74,9 +76,10 @@ public struct LinePlot: Sendable {
         let (w, h) = size
         let left = 80.0, right = 20.0, top = 40.0, bottom = 60.0
         let pw = w - left - right, ph = h - top - bottom
-        let logY = self.logY
+        let logY = self.logY, logX = self.logX
         func ty(_ y: Double) -> Double { logY ? (y > 0 ? log10(y) : .nan) : y }
-        let pts = series.flatMap { s in zip(s.x, s.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite } }
+        func tx(_ x: Double) -> Double { logX ? (x > 0 ? log10(x) : .nan) : x }
+        let pts = series.flatMap { s in zip(s.x.map(tx), s.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite } }
         var x0 = pts.map(\.0).min() ?? 0, x1 = pts.map(\.0).max() ?? 1
         var y0 = pts.map(\.1).min() ?? 0, y1 = pts.map(\.1).max() ?? 1
         if logY {
@@ -86,6 +89,7 @@ public struct LinePlot: Sendable {
             y0 = min(0, y0)
         }
         if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
+        if logX { let m = 0.05 * (x1 - x0); x0 -= m; x1 += m }
         if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
         let pad = logY ? 0 : 0.05 * (y1 - y0)
         y1 += pad
@@ -101,9 +105,12 @@ public struct LinePlot: Sendable {
             <text x="\(f(left + pw / 2))" y="\(f(top / 2 + 6))" text-anchor="middle" font-size="16">\(Self.escape(title))</text>
 
             """
-        for t in Self.ticks(x0, x1) {
+        let xTicks = logX
+            ? stride(from: x0.rounded(.down), through: x1, by: 1).flatMap { k in [1.0, 2, 5].map { log10($0) + k } }.filter { $0 >= x0 && $0 <= x1 }
+            : Self.ticks(x0, x1)
+        for t in xTicks {
             s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top + ph))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + ph + 5))\" stroke=\"black\"/>"
-            s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 20))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 20))\" text-anchor=\"middle\">\(logX ? Self.label(pow(10, t)) : Self.label(t))</text>\n"
         }
         let yTicks = logY ? Array(stride(from: y0, through: y1 + 1e-9, by: 1)) : Self.ticks(y0, y1)
         for t in yTicks {
@@ -118,7 +125,7 @@ public struct LinePlot: Sendable {
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 15))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         s += "<text x=\"18\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + ph / 2)))\">\(Self.escape(yLabel))</text>\n"
         for (i, line) in series.enumerated() {
-            let finite = zip(line.x, line.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite }
+            let finite = zip(line.x.map(tx), line.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite }
             let color = colors[i % colors.count]
             if line.markers {
                 for (x, y) in finite {

@@ -189,4 +189,25 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         #expect(counter.texts.joined().contains("r (Å)"))
         #expect(counter.texts.joined().contains("g(r) <A&B>"))
     }
+
+    /// A log–log plot: x ticks at 1, 2, 5 × 10^k inside the range, equal ratios equally spaced,
+    /// and non-positive x skipped.
+    @Test func logXAxis() throws {
+        var plot = LinePlot(title: "t", xLabel: "frames", yLabel: "rmse",
+                            series: [.init(name: "a", x: [0, 10, 100, 1000], y: [1, 0.5, 0.1, 0.05])])
+        plot.logX = true
+        plot.logY = true
+        let svg = plot.svg
+        let parser = XMLParser(data: Data(svg.utf8))
+        let counter = SVGCounter()
+        parser.delegate = counter
+        #expect(parser.parse())
+        #expect(counter.polylinePoints == [3])
+        for label in ["10", "20", "50", "100", "200", "500", "1000"] {
+            #expect(svg.contains(">\(label)</text>"), "x tick \(label)")
+        }
+        let line = try #require(svg.split(separator: "\n").first { $0.hasPrefix("<polyline") })
+        let xs = line.split(separator: "\"").first { $0.contains(",") }!.split(separator: " ").map { Double($0.split(separator: ",")[0])! }
+        #expect(abs((xs[1] - xs[0]) - (xs[2] - xs[1])) < 0.02)
+    }
 }
