@@ -4,6 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
+DEMO_THREADS ?= 2
 # The interoperability test's Python environment (git-ignored) and what it needs from PyPI.
 VENV := .venv
 PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj
@@ -56,12 +57,18 @@ interop:
 ## demo: release build, then the MD quickstart deck and the two-layer network example
 demo: release
 	@mkdir -p out
-	$(SWIFT) run -c release --skip-build symmd run examples/quickstart.toml
+	@echo "== The flagship: 108 Cu atoms at 800 K with the fitted deep potential (potentials/cu-emt-se.sdp)"
+	$(SWIFT) run -c release --skip-build symmd run examples/cu-md.toml --threads $(DEMO_THREADS)
 	@echo
-	$(SWIFT) run -c release --skip-build two-layer --out out/two-layer
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
 	@echo
-	@echo "Outputs: out/quickstart/ (thermo.csv: step,time,temperature,…; traj.extxyz: frames every 200 steps; run.ckpt: checkpoint)"
-	@echo "         out/two-layer/ (rmse.csv: error per width; fit-1d.csv: target and fits)"
+	@echo "== g(r) against ASE's EMT at the same conditions (examples/reference/cu-emt-rdf-800K.csv)"
+	-python3 examples/compare-rdf.py out/cu-md/rdf.csv
+	@echo
+	@echo "Outputs: out/cu-md/traj.nc (AMBER NetCDF trajectory, velocities; traj.pdb beside it for VMD/cpptraj)"
+	@echo "         out/cu-md/thermo.csv (step,time,temperature,potential_energy,…,sel_overflow)"
+	@echo "         out/cu-md/rdf.csv and out/cu-md/rdf.svg (g(r), open the SVG in a browser)"
+	@echo "More: make examples (network demos), examples/README.md, README.md"
 
 ## bench: release benchmarks against the anchors (PyTorch, LAMMPS) found on this machine
 bench: release
@@ -87,7 +94,7 @@ validate-lj-liquid: release
 ## cu-md: 108 Cu atoms at 800 K with the fitted potential, g(r) against EMT's (examples/reference)
 cu-md: release
 	$(SWIFT) run -c release --skip-build symmd run examples/cu-md.toml
-	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.extxyz --bins 100 --frames 21: --out out/cu-md/rdf
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
 	python3 examples/compare-rdf.py out/cu-md/rdf.csv
 
 ## cu-eos: fcc Cu equation of state and vacancy formation energy with the fitted potential beside EMT's
