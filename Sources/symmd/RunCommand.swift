@@ -1,6 +1,7 @@
 import ArgumentParser
 import Atomistics
 import Foundation
+import NNCore
 import NeuralPotentials
 import SymmdDeck
 
@@ -9,10 +10,12 @@ func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
 
-/// Sets Atomistics' thread count from `--threads` or `SYMMD_THREADS` (1 when neither).
+/// Sets Atomistics' thread count from `--threads` or `SYMMD_THREADS` (1 when neither), and tunes
+/// malloc for the large short-lived buffers of neural potentials (no page fault per reuse).
 func applyThreads(_ threads: Int?) {
     let env = ProcessInfo.processInfo.environment["SYMMD_THREADS"].flatMap(Int.init)
     AtomisticsParallel.threads = max(1, threads ?? env ?? 1)
+    Allocator.tuneForTensors()
 }
 
 /// Runs `body`, printing a `DeckError` (or any error) as one line without a stack trace and
