@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps demo test build release bench examples validate-lj-liquid clean
+.PHONY: deps demo test build release bench deepmd-anchor examples validate-lj-liquid clean
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -42,6 +42,10 @@ demo: release
 ## bench: release benchmarks against the anchors (PyTorch, LAMMPS) found on this machine
 bench: release
 	$(SWIFT) run -c release --skip-build symmd-bench --json BENCHMARKS.json
+
+## deepmd-anchor: frozen DeePMD-kit models (uncompressed and compressed) and boxes for the deep-infer anchor
+deepmd-anchor:
+	scripts/deepmd-anchor.sh
 
 ## examples: every network example in turn (several minutes)
 examples: release

@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "symmd-bench",
             dependencies: [
-                "NNCore", "CBLAS", "Atomistics",
+                "NNCore", "CBLAS", "Atomistics", "NeuralPotentials", "TrajectoryIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "two-layer", dependencies: ["NNCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],

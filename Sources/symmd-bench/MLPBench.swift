@@ -40,3 +40,4 @@ enum MLPBench {
 
 /// Every benchmark `symmd-bench` knows.
 let allBenchmarks: [Benchmark] = MLPBench.benchmarks() + ConvBench.benchmarks() + RNNBench.benchmarks() + LJBench.benchmarks()
+    + DeepInferBench.benchmarks()
