@@ -10,7 +10,7 @@ VENV := .venv
 PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj
 INTEROP_OUT := out/interop
 
-.PHONY: deps demo test interop venv build release bench examples validate-lj-liquid cu-md cu-eos clean
+.PHONY: deps demo test interop venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -73,6 +73,10 @@ demo: release
 ## bench: release benchmarks against the anchors (PyTorch, LAMMPS) found on this machine
 bench: release
 	$(SWIFT) run -c release --skip-build symmd-bench --json BENCHMARKS.json
+
+## deepmd-anchor: frozen DeePMD-kit models (uncompressed and compressed) and boxes for the deep-infer anchor
+deepmd-anchor:
+	scripts/deepmd-anchor.sh
 
 ## examples: every network example in turn (several minutes)
 examples: release

@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "symmd-bench",
             dependencies: [
-                "NNCore", "CBLAS", "Atomistics", "TrajectoryIO", "Analysis",
+                "NNCore", "CBLAS", "Atomistics", "NeuralPotentials", "TrajectoryIO", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "two-layer", dependencies: ["NNCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -21,6 +21,10 @@ extension DeepPotentialModel {
     /// environment matrix (no tape): the MD path. Agrees with ``evaluateGraph(_:createGraph:)``
     /// to rounding. Atoms are split into `threads` contiguous blocks; partial forces are summed
     /// in block order, so results are deterministic for a given thread count.
+    ///
+    /// Empty slots do not go through the embedding net row by row: their input is the same
+    /// constant for every slot of a (centre type, neighbor type) block, so the net runs once on
+    /// it and the slots enter T as a count; they carry no force.
     public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads) -> FusedEvaluation {
         let n = env.atomCount
         let embNets = embeddings.map(FusedNet.init)
@@ -34,14 +38,14 @@ extension DeepPotentialModel {
                 atomE.withUnsafeMutableBufferPointer { ae in
                     let pfBox = UnsafeSendable(pf), pvBox = UnsafeSendable(pv), aeBox = UnsafeSendable(ae)
                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
-                        var work = FusedWorkspace(forces: [Double](repeating: 0, count: 3 * n))
+                        let work = FusedWorkspace(atomCount: n, neighborTypes: env.sel.count)
                         for c in 0..<spec.typeCount {
                             let atoms = range.filter { env.types[$0] == c }
                             var start = 0
                             while start < atoms.count {
-                                let batch = Array(atoms[start..<Swift.min(atoms.count, start + Self.fusedBatch)])
+                                let batch = atoms[start..<Swift.min(atoms.count, start + Self.fusedBatch)]
                                 fusedBatch(env, centerType: c, atoms: batch, embNets: embNets, fitNet: fitNets[c],
-                                           work: &work, atomEnergies: aeBox.value)
+                                           work: work, atomEnergies: aeBox.value)
                                 start += Self.fusedBatch
                             }
                         }
@@ -62,8 +66,8 @@ extension DeepPotentialModel {
 
     /// One batch of atoms of centre type `c`: forward, backward, forces and virial accumulated
     /// into `work`, atomic energies written into `atomEnergies`.
-    func fusedBatch(_ env: AtomEnvironments, centerType c: Int, atoms: [Int], embNets: [FusedNet], fitNet: FusedNet,
-                    work: inout FusedWorkspace, atomEnergies: UnsafeMutableBufferPointer<Double>) {
+    func fusedBatch(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [FusedNet],
+                    fitNet: FusedNet, work: FusedWorkspace, atomEnergies: UnsafeMutableBufferPointer<Double>) {
         let B = atoms.count
         let nnei = env.slotCount, nt = spec.typeCount, ntb = env.sel.count
         let ds = spec.descriptor
@@ -71,203 +75,240 @@ extension DeepPotentialModel {
         let seA = ds.kind == .seE2A
         let invNc = 1 / Double(nnei)
         let sw = smoothSwitch
-        // Environment matrix (normalised), Jacobians of the raw rows, per-slot 1/std.
-        work.prepare(rn: B * nnei * 4, jac: B * nnei * 12)
-        for (bi, i) in atoms.enumerated() {
-            for t in 0..<ntb {
-                let bIdx = c * nt + t
-                let mean = statistics.mean[bIdx], isr = 1 / statistics.stdRadial[bIdx], isa = 1 / statistics.stdAngular[bIdx]
-                for k in env.blockStart[t]..<env.blockStart[t + 1] {
-                    let sl = env.slot(i, k)
-                    let o = bi * nnei + k
-                    var row = (0.0, 0.0, 0.0, 0.0)
-                    if env.neighbor[sl] >= 0 {
-                        row = work.jac.withUnsafeMutableBufferPointer { j in
-                            EnvironmentMatrix.rowAndJacobian(env.displacement[3 * sl], env.displacement[3 * sl + 1],
-                                                             env.displacement[3 * sl + 2], switch: sw,
-                                                             jacobian: j.baseAddress! + 12 * o)
+        let dlen = ds.descriptorLength
+        let mean = statistics.mean, stdR = statistics.stdRadial, stdA = statistics.stdAngular
+        // Environment matrix (normalised) and Jacobians of the raw rows of the filled slots; for
+        // each neighbor type, the filled slots of the batch as consecutive rows (`rowSlot`: their
+        // place bi·nnei + k, `rowStart`: each atom's first row) with their normalised rows `rc`.
+        let rn = work.rn.ensure(B * nnei * 4), jac = work.jac.ensure(B * nnei * 12)
+        let drn = work.drn.ensure(B * nnei * 4)
+        env.neighbor.withUnsafeBufferPointer { nb in
+            env.displacement.withUnsafeBufferPointer { dsp in
+                for t in 0..<ntb {
+                    let bIdx = c * nt + t
+                    let mu = mean[bIdx], isr = 1 / stdR[bIdx], isa = 1 / stdA[bIdx]
+                    let s0 = env.blockStart[t], st = env.sel[t]
+                    work.rowSlot[t].removeAll(keepingCapacity: true)
+                    work.rowStart[t].removeAll(keepingCapacity: true)
+                    for (bi, i) in atoms.enumerated() {
+                        work.rowStart[t].append(work.rowSlot[t].count)
+                        for k in s0..<(s0 + st) {
+                            let sl = i * nnei + k
+                            guard nb[sl] >= 0 else { continue }
+                            let o = bi * nnei + k
+                            let row = EnvironmentMatrix.rowAndJacobian(dsp[3 * sl], dsp[3 * sl + 1], dsp[3 * sl + 2],
+                                                                       switch: sw, jacobian: jac + 12 * o)
+                            rn[4 * o] = (row.0 - mu) * isr
+                            rn[4 * o + 1] = row.1 * isa
+                            rn[4 * o + 2] = row.2 * isa
+                            rn[4 * o + 3] = row.3 * isa
+                            work.rowSlot[t].append(o)
                         }
                     }
-                    work.rn[4 * o] = (row.0 - mean) * isr
-                    work.rn[4 * o + 1] = row.1 * isa
-                    work.rn[4 * o + 2] = row.2 * isa
-                    work.rn[4 * o + 3] = row.3 * isa
-                    work.istd[4 * o] = isr
-                    work.istd[4 * o + 1] = isa
-                    work.istd[4 * o + 2] = isa
-                    work.istd[4 * o + 3] = isa
+                    work.rowStart[t].append(work.rowSlot[t].count)
+                    let R = work.rowSlot[t].count
+                    let rc = work.rc[t].ensure(4 * R)
+                    work.rowSlot[t].withUnsafeBufferPointer { rs in
+                        for r in 0..<R {
+                            let o = rs[r]
+                            rc[4 * r] = rn[4 * o]; rc[4 * r + 1] = rn[4 * o + 1]
+                            rc[4 * r + 2] = rn[4 * o + 2]; rc[4 * r + 3] = rn[4 * o + 3]
+                        }
+                    }
                 }
             }
         }
-        // Embedding nets per neighbor type, and the deep-set sums.
-        let dlen = ds.descriptorLength
-        var tmat = [Double](repeating: 0, count: seA ? B * 4 * M : 0)
-        var desc = [Double](repeating: 0, count: B * dlen)
-        if work.embActs.count != ntb {
-            work.embActs = [[[Double]]](repeating: [], count: ntb)
-            work.embOuts = [[[Double]]](repeating: [], count: ntb)
-        }
+        // Embedding nets per neighbor type on the filled rows, once on the empty-slot input, and
+        // the deep-set sums T = R̃ᵀG/N_c (se_e2_a) or D = ΣG/N_c (se_e2_r).
+        let tmat = work.tmat.ensure(seA ? B * 4 * M : 1)
+        let desc = work.desc.ensure(B * dlen)
+        if seA { tmat.update(repeating: 0, count: B * 4 * M) } else { desc.update(repeating: 0, count: B * dlen) }
         for t in 0..<ntb where env.sel[t] > 0 {
-            let st = env.sel[t], s0 = env.blockStart[t]
-            var x0 = [Double](repeating: 0, count: B * st)
-            for bi in 0..<B { for k in 0..<st { x0[bi * st + k] = work.rn[4 * (bi * nnei + s0 + k)] } }
+            let st = env.sel[t]
             let net = embNets[ds.typeOneSide ? t : c * nt + t]
-            x0.withUnsafeBufferPointer { xp in
-                net.forward(xp.baseAddress!, rows: B * st, acts: &work.embActs[t], outs: &work.embOuts[t])
-            }
-            let g = work.embOuts[t][net.layers.count - 1]
-            g.withUnsafeBufferPointer { gp in
-                if seA {
-                    work.rn.withUnsafeBufferPointer { rp in
-                        tmat.withUnsafeMutableBufferPointer { tp in
-                            for bi in 0..<B {
-                                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4, Int32(M), Int32(st), invNc,
-                                            rp.baseAddress! + 4 * (bi * nnei + s0), 4, gp.baseAddress! + bi * st * M, Int32(M),
-                                            1, tp.baseAddress! + bi * 4 * M, Int32(M))
-                            }
+            let R = work.rowSlot[t].count
+            let rc = work.rc[t].ensure(4 * R)
+            let x0 = work.x0.ensure(R)
+            for r in 0..<R { x0[r] = rc[4 * r] }
+            let g = R > 0 ? net.forward(x0, rows: R, acts: &work.embActs[t], outs: &work.embOuts[t]) : x0
+            var xEmpty = (0 - mean[c * nt + t]) / stdR[c * nt + t]
+            let gE = net.forward(&xEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)
+            work.rowStart[t].withUnsafeBufferPointer { rs in
+                for bi in 0..<B {
+                    let r0 = rs[bi], nf = rs[bi + 1] - rs[bi], ne = st - nf
+                    if seA {
+                        let T = tmat + bi * 4 * M
+                        if nf > 0 {
+                            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4, Int32(M), Int32(nf), invNc,
+                                        rc + 4 * r0, 4, g + r0 * M, Int32(M), 1, T, Int32(M))
                         }
-                    }
-                } else {
-                    for bi in 0..<B {
-                        for k in 0..<st {
-                            let row = (bi * st + k) * M
-                            for a in 0..<M { desc[bi * M + a] += gp[row + a] * invNc }
+                        if ne > 0 {
+                            // An empty slot's row is (x_empty, 0, 0, 0).
+                            let f = invNc * Double(ne) * xEmpty
+                            for a in 0..<M { T[a] += f * gE[a] }
+                        }
+                    } else {
+                        let D = desc + bi * M
+                        for r in r0..<(r0 + nf) {
+                            let gr = g + r * M
+                            for a in 0..<M { D[a] += gr[a] * invNc }
+                        }
+                        if ne > 0 {
+                            let f = invNc * Double(ne)
+                            for a in 0..<M { D[a] += f * gE[a] }
                         }
                     }
                 }
             }
         }
         if seA {
-            tmat.withUnsafeBufferPointer { tp in
-                desc.withUnsafeMutableBufferPointer { dp in
-                    for bi in 0..<B {
-                        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(M), Int32(Mp), 4, 1,
-                                    tp.baseAddress! + bi * 4 * M, Int32(M), tp.baseAddress! + bi * 4 * M, Int32(M),
-                                    0, dp.baseAddress! + bi * M * Mp, Int32(Mp))
-                    }
-                }
+            for bi in 0..<B {
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(M), Int32(Mp), 4, 1,
+                            tmat + bi * 4 * M, Int32(M), tmat + bi * 4 * M, Int32(M),
+                            0, desc + bi * M * Mp, Int32(Mp))
             }
         }
         // Fitting net: atomic energies, then ∂E/∂D.
-        desc.withUnsafeBufferPointer { dp in
-            fitNet.forward(dp.baseAddress!, rows: B, acts: &work.fitActs, outs: &work.fitOuts)
-        }
-        let e = work.fitOuts[fitNet.layers.count - 1]
+        let e = fitNet.forward(desc, rows: B, acts: &work.fitActs, outs: &work.fitOuts)
         for (bi, i) in atoms.enumerated() { atomEnergies[i] = e[bi] + energyBias[c] }
-        var ones = [Double](repeating: 1, count: B)
-        var dDesc = [Double](repeating: 0, count: B * dlen)
-        dDesc.withUnsafeMutableBufferPointer { dd in
-            fitNet.backward(gradOut: &ones, rows: B, acts: work.fitActs, gradIn: dd.baseAddress!, scratch: &work.scratch)
-        }
+        let ones = work.ones.ensure(B)
+        ones.update(repeating: 1, count: B)
+        let dDesc = work.dDesc.ensure(B * dlen)
+        fitNet.backward(gradOut: ones, rows: B, acts: work.fitActs, gradIn: dDesc, dz: &work.dz,
+                        ping: &work.ping, pong: &work.pong)
         // ∂E/∂T (se_e2_a).
-        var dT = [Double](repeating: 0, count: seA ? B * 4 * M : 0)
+        let dT = work.dT.ensure(seA ? B * 4 * M : 1)
         if seA {
-            tmat.withUnsafeBufferPointer { tp in
-                dDesc.withUnsafeBufferPointer { dd in
-                    dT.withUnsafeMutableBufferPointer { dtp in
-                        for bi in 0..<B {
-                            let T = tp.baseAddress! + bi * 4 * M, dD = dd.baseAddress! + bi * M * Mp
-                            let out = dtp.baseAddress! + bi * 4 * M
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 4, Int32(M), Int32(Mp), 1,
-                                        T, Int32(M), dD, Int32(Mp), 0, out, Int32(M))
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, Int32(Mp), Int32(M), 1,
-                                        T, Int32(M), dD, Int32(Mp), 1, out, Int32(M))
+            for bi in 0..<B {
+                let T = tmat + bi * 4 * M, dD = dDesc + bi * M * Mp
+                let out = dT + bi * 4 * M
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 4, Int32(M), Int32(Mp), 1,
+                            T, Int32(M), dD, Int32(Mp), 0, out, Int32(M))
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, Int32(Mp), Int32(M), 1,
+                            T, Int32(M), dD, Int32(Mp), 1, out, Int32(M))
+            }
+        }
+        // Back through the deep-set sums and the embedding nets to ∂E/∂R̃ (normalised) of the
+        // filled slots (empty ones do not move).
+        for t in 0..<ntb where env.sel[t] > 0 {
+            let R = work.rowSlot[t].count
+            guard R > 0 else { continue }
+            let net = embNets[ds.typeOneSide ? t : c * nt + t]
+            let g = net.output(net.layers.count - 1, acts: work.embActs[t], outs: work.embOuts[t])
+            let dG = work.dG.ensure(R * M), drc = work.drc.ensure(4 * R), dx0 = work.dx0.ensure(R)
+            let rc = work.rc[t].base!
+            work.rowStart[t].withUnsafeBufferPointer { rs in
+                for bi in 0..<B {
+                    let r0 = rs[bi], nf = rs[bi + 1] - rs[bi]
+                    guard nf > 0 else { continue }
+                    if seA {
+                        let dTb = dT + bi * 4 * M
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nf), Int32(M), 4, invNc,
+                                    rc + 4 * r0, 4, dTb, Int32(M), 0, dG + r0 * M, Int32(M))
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nf), 4, Int32(M), invNc,
+                                    g + r0 * M, Int32(M), dTb, Int32(M), 0, drc + 4 * r0, 4)
+                    } else {
+                        let dD = dDesc + bi * M
+                        for r in r0..<(r0 + nf) {
+                            for a in 0..<M { dG[r * M + a] = dD[a] * invNc }
                         }
                     }
                 }
             }
+            net.backward(gradOut: dG, rows: R, acts: work.embActs[t], gradIn: dx0, dz: &work.dz,
+                         ping: &work.ping, pong: &work.pong)
+            work.rowSlot[t].withUnsafeBufferPointer { rs in
+                for r in 0..<R {
+                    let o = rs[r]
+                    if seA {
+                        drn[4 * o] = drc[4 * r] + dx0[r]
+                        drn[4 * o + 1] = drc[4 * r + 1]
+                        drn[4 * o + 2] = drc[4 * r + 2]
+                        drn[4 * o + 3] = drc[4 * r + 3]
+                    } else {
+                        drn[4 * o] = dx0[r]
+                        drn[4 * o + 1] = 0
+                        drn[4 * o + 2] = 0
+                        drn[4 * o + 3] = 0
+                    }
+                }
+            }
         }
-        // Back through the deep-set sums and the embedding nets to ∂E/∂R̃ (normalised).
-        work.drn.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
-        for t in 0..<ntb where env.sel[t] > 0 {
-            let st = env.sel[t], s0 = env.blockStart[t]
-            let net = embNets[ds.typeOneSide ? t : c * nt + t]
-            let g = work.embOuts[t][net.layers.count - 1]
-            var dG = [Double](repeating: 0, count: B * st * M)
-            if seA {
-                work.rn.withUnsafeBufferPointer { rp in
-                    dT.withUnsafeBufferPointer { dtp in
-                        g.withUnsafeBufferPointer { gp in
-                            dG.withUnsafeMutableBufferPointer { dgp in
-                                work.drn.withUnsafeMutableBufferPointer { drp in
-                                    for bi in 0..<B {
-                                        let R = rp.baseAddress! + 4 * (bi * nnei + s0)
-                                        let dTb = dtp.baseAddress! + bi * 4 * M
-                                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(st), Int32(M), 4, invNc,
-                                                    R, 4, dTb, Int32(M), 0, dgp.baseAddress! + bi * st * M, Int32(M))
-                                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(st), 4, Int32(M), invNc,
-                                                    gp.baseAddress! + bi * st * M, Int32(M), dTb, Int32(M), 0,
-                                                    drp.baseAddress! + 4 * (bi * nnei + s0), 4)
-                                    }
-                                }
+        // Chain to r_ij: forces on centre and neighbor, virial (filled slots only).
+        var v = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        work.forces.withUnsafeMutableBufferPointer { F in
+            env.neighbor.withUnsafeBufferPointer { nb in
+                env.displacement.withUnsafeBufferPointer { dsp in
+                    for (bi, i) in atoms.enumerated() {
+                        for t in 0..<ntb {
+                            let bIdx = c * nt + t
+                            let isr = 1 / stdR[bIdx], isa = 1 / stdA[bIdx]
+                            for k in env.blockStart[t]..<env.blockStart[t + 1] {
+                                let sl = i * nnei + k
+                                let j = Int(nb[sl])
+                                guard j >= 0 else { continue }
+                                let o = bi * nnei + k
+                                let J = jac + 12 * o, dr = drn + 4 * o
+                                let d0 = dr[0] * isr, d1 = dr[1] * isa, d2 = dr[2] * isa, d3 = dr[3] * isa
+                                let g0 = d0 * J[0] + d1 * J[3] + d2 * J[6] + d3 * J[9]
+                                let g1 = d0 * J[1] + d1 * J[4] + d2 * J[7] + d3 * J[10]
+                                let g2 = d0 * J[2] + d1 * J[5] + d2 * J[8] + d3 * J[11]
+                                F[3 * i] += g0
+                                F[3 * i + 1] += g1
+                                F[3 * i + 2] += g2
+                                F[3 * j] -= g0
+                                F[3 * j + 1] -= g1
+                                F[3 * j + 2] -= g2
+                                let x0 = dsp[3 * sl], x1 = dsp[3 * sl + 1], x2 = dsp[3 * sl + 2]
+                                v.0 -= x0 * g0; v.1 -= x0 * g1; v.2 -= x0 * g2
+                                v.3 -= x1 * g0; v.4 -= x1 * g1; v.5 -= x1 * g2
+                                v.6 -= x2 * g0; v.7 -= x2 * g1; v.8 -= x2 * g2
                             }
                         }
                     }
                 }
-            } else {
-                for bi in 0..<B {
-                    for k in 0..<st {
-                        for a in 0..<M { dG[(bi * st + k) * M + a] = dDesc[bi * M + a] * invNc }
-                    }
-                }
-            }
-            var dx0 = [Double](repeating: 0, count: B * st)
-            dx0.withUnsafeMutableBufferPointer { dxp in
-                net.backward(gradOut: &dG, rows: B * st, acts: work.embActs[t], gradIn: dxp.baseAddress!,
-                             scratch: &work.scratch)
-            }
-            for bi in 0..<B { for k in 0..<st { work.drn[4 * (bi * nnei + s0 + k)] += dx0[bi * st + k] } }
-        }
-        // Chain to r_ij: forces on centre and neighbor, virial.
-        for (bi, i) in atoms.enumerated() {
-            for k in 0..<nnei {
-                let sl = env.slot(i, k)
-                let j = Int(env.neighbor[sl])
-                guard j >= 0 else { continue }
-                let o = bi * nnei + k
-                var g0 = 0.0, g1 = 0.0, g2 = 0.0
-                for q in 0..<4 {
-                    let dr = work.drn[4 * o + q] * work.istd[4 * o + q]
-                    g0 += dr * work.jac[12 * o + 3 * q]
-                    g1 += dr * work.jac[12 * o + 3 * q + 1]
-                    g2 += dr * work.jac[12 * o + 3 * q + 2]
-                }
-                work.forces[3 * i] += g0
-                work.forces[3 * i + 1] += g1
-                work.forces[3 * i + 2] += g2
-                work.forces[3 * j] -= g0
-                work.forces[3 * j + 1] -= g1
-                work.forces[3 * j + 2] -= g2
-                let d0 = env.displacement[3 * sl], d1 = env.displacement[3 * sl + 1], d2 = env.displacement[3 * sl + 2]
-                work.virial[0] -= d0 * g0; work.virial[1] -= d0 * g1; work.virial[2] -= d0 * g2
-                work.virial[3] -= d1 * g0; work.virial[4] -= d1 * g1; work.virial[5] -= d1 * g2
-                work.virial[6] -= d2 * g0; work.virial[7] -= d2 * g1; work.virial[8] -= d2 * g2
             }
         }
+        work.virial[0] += v.0; work.virial[1] += v.1; work.virial[2] += v.2
+        work.virial[3] += v.3; work.virial[4] += v.4; work.virial[5] += v.5
+        work.virial[6] += v.6; work.virial[7] += v.7; work.virial[8] += v.8
     }
 }
 
-/// Buffers reused across the batches of one thread of the fused path.
-struct FusedWorkspace {
+/// Buffers reused across the batches of one thread of the fused path (they only grow).
+final class FusedWorkspace {
     var forces: [Double]
     var virial = [Double](repeating: 0, count: 9)
-    var rn: [Double] = []
-    var drn: [Double] = []
-    var istd: [Double] = []
-    var jac: [Double] = []
-    var embActs: [[[Double]]] = []
-    var embOuts: [[[Double]]] = []
-    var fitActs: [[Double]] = []
-    var fitOuts: [[Double]] = []
-    var scratch: [Double] = []
+    var rn = RawBuffer(), drn = RawBuffer(), jac = RawBuffer()
+    /// Per neighbor type: the filled slots' places, each atom's first row, their normalised rows.
+    var rowSlot: [[Int]], rowStart: [[Int]], rc: [RawBuffer]
+    var x0 = RawBuffer(), dx0 = RawBuffer(), dG = RawBuffer(), drc = RawBuffer()
+    var tmat = RawBuffer(), desc = RawBuffer(), dDesc = RawBuffer(), dT = RawBuffer(), ones = RawBuffer()
+    var embActs: [[RawBuffer]], embOuts: [[RawBuffer]]
+    var emptyActs: [RawBuffer] = [], emptyOuts: [RawBuffer] = []
+    var fitActs: [RawBuffer] = [], fitOuts: [RawBuffer] = []
+    var dz = RawBuffer(), ping = RawBuffer(), pong = RawBuffer()
 
-    /// Sizes the per-slot buffers for a batch (contents are overwritten by the caller).
-    mutating func prepare(rn count: Int, jac jcount: Int) {
-        if rn.count != count {
-            rn = [Double](repeating: 0, count: count)
-            drn = rn
-            istd = rn
+    init(atomCount n: Int, neighborTypes ntb: Int) {
+        forces = [Double](repeating: 0, count: 3 * n)
+        rowSlot = [[Int]](repeating: [], count: ntb)
+        rowStart = [[Int]](repeating: [], count: ntb)
+        rc = [RawBuffer](repeating: RawBuffer(), count: ntb)
+        embActs = [[RawBuffer]](repeating: [], count: ntb)
+        embOuts = [[RawBuffer]](repeating: [], count: ntb)
+    }
+
+    deinit {
+        for k in rc.indices { rc[k].free() }
+        for k in embActs.indices {
+            for l in embActs[k].indices { embActs[k][l].free() }
+            for l in embOuts[k].indices { embOuts[k][l].free() }
         }
-        if jac.count != jcount { jac = [Double](repeating: 0, count: jcount) }
+        for l in emptyActs.indices { emptyActs[l].free() }
+        for l in emptyOuts.indices { emptyOuts[l].free() }
+        for l in fitActs.indices { fitActs[l].free() }
+        for l in fitOuts.indices { fitOuts[l].free() }
+        rn.free(); drn.free(); jac.free(); x0.free(); dx0.free(); dG.free(); drc.free()
+        tmat.free(); desc.free(); dDesc.free(); dT.free(); ones.free(); dz.free(); ping.free(); pong.free()
     }
 }

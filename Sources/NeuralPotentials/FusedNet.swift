@@ -39,115 +39,183 @@ struct FusedNet {
     /// Output width.
     var outputs: Int { layers.last!.nout }
 
-    /// Forward pass over `rows` inputs. `acts[l]` receives the tanh outputs of layer l and
-    /// `outs[l]` its outputs (the next layer's input); the network output is `outs.last`.
-    func forward(_ input: UnsafePointer<Double>, rows: Int, acts: inout [[Double]], outs: inout [[Double]]) {
-        if acts.count != layers.count {
-            acts = [[Double]](repeating: [], count: layers.count)
-            outs = [[Double]](repeating: [], count: layers.count)
-        }
-        for (l, L) in layers.enumerated() {
-            let size = rows * L.nout
-            if acts[l].count != size { acts[l] = [Double](repeating: 0, count: size) }
-            if outs[l].count != size { outs[l] = [Double](repeating: 0, count: size) }
-            let prev = l == 0 ? nil : outs[l - 1]
-            acts[l].withUnsafeMutableBufferPointer { z in
-                L.bias.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { (z.baseAddress! + r * L.nout).update(from: b.baseAddress!, count: L.nout) }
-                }
-                func gemm(_ h: UnsafePointer<Double>) {
-                    L.weight.withUnsafeBufferPointer { w in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(L.nout), Int32(L.nin),
-                                    1, h, Int32(L.nin), w.baseAddress!, Int32(L.nout), 1, z.baseAddress!, Int32(L.nout))
-                    }
-                }
-                if let prev { prev.withUnsafeBufferPointer { gemm($0.baseAddress!) } } else { gemm(input) }
-                if L.tanh { symmd_vtanh(z.baseAddress!, z.baseAddress!, size) }
-            }
-            outs[l].withUnsafeMutableBufferPointer { o in
-                acts[l].withUnsafeBufferPointer { y in
-                    if let t = L.timestep {
-                        for r in 0..<rows {
-                            for c in 0..<L.nout { o[r * L.nout + c] = y[r * L.nout + c] * t[c] }
-                        }
-                    } else {
-                        o.baseAddress!.update(from: y.baseAddress!, count: size)
-                    }
-                }
-                func addSkip(_ h: UnsafePointer<Double>) {
-                    switch L.skip {
-                    case .none: break
-                    case .add:
-                        for k in 0..<size { o[k] += h[k] }
-                    case .concat:
-                        for r in 0..<rows {
-                            for c in 0..<L.nin {
-                                let v = h[r * L.nin + c]
-                                o[r * L.nout + c] += v
-                                o[r * L.nout + L.nin + c] += v
-                            }
-                        }
-                    }
-                }
-                if L.skip != .none {
-                    if let prev { prev.withUnsafeBufferPointer { addSkip($0.baseAddress!) } } else { addSkip(input) }
-                }
-            }
-        }
+    /// Whether layer l's output is its tanh output itself (no timestep, no skip): then the
+    /// forward pass does not copy it and `outs[l]` is unused.
+    @inline(__always) func outputIsActivation(_ l: Int) -> Bool {
+        layers[l].timestep == nil && layers[l].skip == .none
     }
 
-    /// Backward pass: from ∂E/∂output (`gradOut`, rows × outputs, consumed) to ∂E/∂input written
-    /// into `gradIn` (rows × nin of the first layer), using the forward pass's `acts`.
-    func backward(gradOut: inout [Double], rows: Int, acts: [[Double]], gradIn: UnsafeMutablePointer<Double>,
-                  scratch: inout [Double]) {
+    /// Where layer l's output lies after ``forward(_:rows:acts:outs:)``.
+    @inline(__always) func output(_ l: Int, acts: [RawBuffer], outs: [RawBuffer]) -> UnsafeMutablePointer<Double> {
+        outputIsActivation(l) ? acts[l].base! : outs[l].base!
+    }
+
+    /// Forward pass over `rows` inputs. `acts[l]` receives the tanh outputs of layer l and
+    /// `outs[l]` its outputs (the next layer's input) unless they are the same numbers; returns
+    /// the network output (rows × outputs). Buffers only grow, so batches of varying size reuse them.
+    @discardableResult
+    func forward(_ input: UnsafePointer<Double>, rows: Int, acts: inout [RawBuffer], outs: inout [RawBuffer])
+        -> UnsafeMutablePointer<Double> {
+        if acts.count != layers.count {
+            acts = [RawBuffer](repeating: RawBuffer(), count: layers.count)
+            outs = [RawBuffer](repeating: RawBuffer(), count: layers.count)
+        }
+        var h = input
+        for (l, L) in layers.enumerated() {
+            let size = rows * L.nout
+            let z = acts[l].ensure(size)
+            L.bias.withUnsafeBufferPointer { b in
+                L.weight.withUnsafeBufferPointer { w in
+                    if L.nin == 1 {
+                        // A scalar input (the embedding net's first layer): an outer product, no GEMM.
+                        for r in 0..<rows {
+                            let x = h[r], zr = z + r * L.nout
+                            for c in 0..<L.nout { zr[c] = x * w[c] + b[c] }
+                        }
+                    } else {
+                        for r in 0..<rows { (z + r * L.nout).update(from: b.baseAddress!, count: L.nout) }
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(L.nout), Int32(L.nin),
+                                    1, h, Int32(L.nin), w.baseAddress!, Int32(L.nout), 1, z, Int32(L.nout))
+                    }
+                }
+            }
+            if L.tanh { symmd_vtanh(z, z, size) }
+            if outputIsActivation(l) {
+                h = UnsafePointer(z)
+                continue
+            }
+            let o = outs[l].ensure(size)
+            if let t = L.timestep {
+                t.withUnsafeBufferPointer { tp in
+                    for r in 0..<rows {
+                        let zr = z + r * L.nout, orow = o + r * L.nout
+                        for c in 0..<L.nout { orow[c] = zr[c] * tp[c] }
+                    }
+                }
+                switch L.skip {
+                case .none: break
+                case .add:
+                    for k in 0..<size { o[k] += h[k] }
+                case .concat:
+                    for r in 0..<rows {
+                        let hr = h + r * L.nin, orow = o + r * L.nout
+                        for c in 0..<L.nin {
+                            let v = hr[c]
+                            orow[c] += v
+                            orow[L.nin + c] += v
+                        }
+                    }
+                }
+            } else {
+                // One pass: o = y + skip(h).
+                switch L.skip {
+                case .none: o.update(from: z, count: size)
+                case .add:
+                    for k in 0..<size { o[k] = z[k] + h[k] }
+                case .concat:
+                    for r in 0..<rows {
+                        let hr = h + r * L.nin, zr = z + r * L.nout, orow = o + r * L.nout
+                        for c in 0..<L.nin {
+                            let v = hr[c]
+                            orow[c] = zr[c] + v
+                            orow[L.nin + c] = zr[L.nin + c] + v
+                        }
+                    }
+                }
+            }
+            h = UnsafePointer(o)
+        }
+        return UnsafeMutablePointer(mutating: h)
+    }
+
+    /// Backward pass: from ∂E/∂output (`gradOut`, rows × outputs, read only) to ∂E/∂input written
+    /// into `gradIn` (rows × nin of the first layer), using the forward pass's `acts`; `dz`,
+    /// `ping` and `pong` are scratch.
+    func backward(gradOut: UnsafePointer<Double>, rows: Int, acts: [RawBuffer], gradIn: UnsafeMutablePointer<Double>,
+                  dz dzBuffer: inout RawBuffer, ping: inout RawBuffer, pong: inout RawBuffer) {
         var g = gradOut
+        var usePing = true
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let L = layers[l]
             let nextSize = rows * L.nin
+            let count = rows * L.nout
             // dz = dOut ⊙ t ⊙ (1 − y²) for tanh layers, dOut for the linear one.
-            if scratch.count < rows * L.nout { scratch = [Double](repeating: 0, count: rows * L.nout) }
-            scratch.withUnsafeMutableBufferPointer { dz in
-                g.withUnsafeBufferPointer { go in
-                    acts[l].withUnsafeBufferPointer { y in
-                        if L.tanh {
-                            if let t = L.timestep {
-                                for r in 0..<rows {
-                                    for c in 0..<L.nout {
-                                        let k = r * L.nout + c, yv = y[k]
-                                        dz[k] = go[k] * t[c] * (1 - yv * yv)
-                                    }
-                                }
-                            } else {
-                                for k in 0..<(rows * L.nout) { let yv = y[k]; dz[k] = go[k] * (1 - yv * yv) }
-                            }
-                        } else {
-                            dz.baseAddress!.update(from: go.baseAddress!, count: rows * L.nout)
-                        }
-                    }
-                }
-            }
-            var gin = [Double](repeating: 0, count: nextSize)
-            gin.withUnsafeMutableBufferPointer { gi in
-                g.withUnsafeBufferPointer { go in
-                    switch L.skip {
-                    case .none: break
-                    case .add: gi.baseAddress!.update(from: go.baseAddress!, count: nextSize)
-                    case .concat:
+            let dz = dzBuffer.ensure(count)
+            let y = acts[l].base!
+            if L.tanh {
+                if let t = L.timestep {
+                    t.withUnsafeBufferPointer { tp in
                         for r in 0..<rows {
-                            for c in 0..<L.nin { gi[r * L.nin + c] = go[r * L.nout + c] + go[r * L.nout + L.nin + c] }
+                            let k0 = r * L.nout
+                            for c in 0..<L.nout {
+                                let k = k0 + c, yv = y[k]
+                                dz[k] = g[k] * tp[c] * (1 - yv * yv)
+                            }
                         }
                     }
+                } else {
+                    for k in 0..<count { let yv = y[k]; dz[k] = g[k] * (1 - yv * yv) }
                 }
-                scratch.withUnsafeBufferPointer { dz in
-                    L.weight.withUnsafeBufferPointer { w in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(L.nin), Int32(L.nout),
-                                    1, dz.baseAddress!, Int32(L.nout), w.baseAddress!, Int32(L.nout), 1,
-                                    gi.baseAddress!, Int32(L.nin))
-                    }
+            } else {
+                dz.update(from: g, count: count)
+            }
+            let gin: UnsafeMutablePointer<Double>
+            if l == 0 {
+                gin = gradIn
+            } else {
+                gin = usePing ? ping.ensure(nextSize) : pong.ensure(nextSize)
+                usePing.toggle()
+            }
+            switch L.skip {
+            case .none: break
+            case .add: gin.update(from: g, count: nextSize)
+            case .concat:
+                for r in 0..<rows {
+                    let gr = g + r * L.nout, ir = gin + r * L.nin
+                    for c in 0..<L.nin { ir[c] = gr[c] + gr[L.nin + c] }
                 }
             }
-            g = gin
+            L.weight.withUnsafeBufferPointer { w in
+                if L.nin == 1 {
+                    // Scalar input: one dot product per row.
+                    let keep = L.skip != .none
+                    for r in 0..<rows {
+                        let dzr = dz + r * L.nout
+                        var acc = 0.0
+                        for c in 0..<L.nout { acc += dzr[c] * w[c] }
+                        gin[r] = keep ? gin[r] + acc : acc
+                    }
+                } else {
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(L.nin), Int32(L.nout),
+                                1, dz, Int32(L.nout), w.baseAddress!, Int32(L.nout), L.skip == .none ? 0 : 1,
+                                gin, Int32(L.nin))
+                }
+            }
+            g = UnsafePointer(gin)
         }
-        g.withUnsafeBufferPointer { gp in gradIn.update(from: gp.baseAddress!, count: gp.count) }
+    }
+}
+
+/// A growable scratch buffer of doubles owned by a ``FusedWorkspace`` (freed by it). Contents are
+/// undefined after it grows; callers overwrite what they read.
+struct RawBuffer {
+    private(set) var base: UnsafeMutablePointer<Double>? = nil
+    private(set) var capacity = 0
+
+    /// A pointer to at least `count` doubles.
+    @inline(__always) mutating func ensure(_ count: Int) -> UnsafeMutablePointer<Double> {
+        if count > capacity || base == nil {
+            base?.deallocate()
+            capacity = Swift.max(count, 1)
+            base = .allocate(capacity: capacity)
+        }
+        return base!
+    }
+
+    /// Frees the storage.
+    mutating func free() {
+        base?.deallocate()
+        base = nil
+        capacity = 0
     }
 }
