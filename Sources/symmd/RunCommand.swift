@@ -11,11 +11,13 @@ func printError(_ s: String) {
 }
 
 /// Sets Atomistics' thread count from `--threads` or `SYMMD_THREADS` (1 when neither), and tunes
-/// malloc for the large short-lived buffers of neural potentials (no page fault per reuse).
+/// malloc for the large short-lived buffers of neural potentials (no page fault per reuse); BLAS
+/// runs on the calling thread unless `OPENBLAS_NUM_THREADS` says otherwise.
 func applyThreads(_ threads: Int?) {
     let env = ProcessInfo.processInfo.environment["SYMMD_THREADS"].flatMap(Int.init)
     AtomisticsParallel.threads = max(1, threads ?? env ?? 1)
     Allocator.tuneForTensors()
+    if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { Parallel.setBLASThreads(1) }
 }
 
 /// Runs `body`, printing a `DeckError` (or any error) as one line without a stack trace and

@@ -1,3 +1,4 @@
+import CBLAS
 import Dispatch
 import Synchronization
 
@@ -11,6 +12,10 @@ public enum Parallel {
         get { threadSetting.load(ordering: .relaxed) }
         set { threadSetting.store(Swift.max(1, newValue), ordering: .relaxed) }
     }
+
+    /// Sets OpenBLAS's own thread count (its default, all cores, makes the small products of
+    /// neural potentials spin in `sched_yield`; symmd's threads split the work instead).
+    public static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(Swift.max(1, n))) }
 
     /// Loops shorter than this run on one thread (splitting costs more than it saves).
     public static let minimumParallelCount = 32_768
