@@ -130,9 +130,19 @@ extension DeepPotentialModel {
             let rc = work.rc[t].ensure(4 * R)
             let x0 = work.x0.ensure(R)
             for r in 0..<R { x0[r] = rc[4 * r] }
-            let g = R > 0 ? net.forward(x0, rows: R, acts: &work.embActs[t], outs: &work.embOuts[t]) : x0
             var xEmpty = (0 - mean[c * nt + t]) / stdR[c * nt + t]
-            let gE = net.forward(&xEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)
+            let g: UnsafeMutablePointer<Double>, gE: UnsafeMutablePointer<Double>
+            if let table = compression?.tables[ds.typeOneSide ? t : c * nt + t] {
+                // Compressed: g and dg/ds from the quintic table (dg/ds kept for the backward pass).
+                g = work.tabG[t].ensure(max(1, R) * M)
+                let dg = work.tabD[t].ensure(max(1, R) * M)
+                if R > 0 { table.evaluate(x0, count: R, g: g, dg: dg) }
+                gE = work.tabE.ensure(2 * M)
+                table.evaluate(&xEmpty, count: 1, g: gE, dg: gE + M)
+            } else {
+                g = R > 0 ? net.forward(x0, rows: R, acts: &work.embActs[t], outs: &work.embOuts[t]) : x0
+                gE = net.forward(&xEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)
+            }
             work.rowStart[t].withUnsafeBufferPointer { rs in
                 for bi in 0..<B {
                     let r0 = rs[bi], nf = rs[bi + 1] - rs[bi], ne = st - nf
@@ -194,7 +204,8 @@ extension DeepPotentialModel {
             let R = work.rowSlot[t].count
             guard R > 0 else { continue }
             let net = embNets[ds.typeOneSide ? t : c * nt + t]
-            let g = net.output(net.layers.count - 1, acts: work.embActs[t], outs: work.embOuts[t])
+            let table = compression?.tables[ds.typeOneSide ? t : c * nt + t]
+            let g = table != nil ? work.tabG[t].base! : net.output(net.layers.count - 1, acts: work.embActs[t], outs: work.embOuts[t])
             let dG = work.dG.ensure(R * M), drc = work.drc.ensure(4 * R), dx0 = work.dx0.ensure(R)
             let rc = work.rc[t].base!
             work.rowStart[t].withUnsafeBufferPointer { rs in
@@ -215,8 +226,17 @@ extension DeepPotentialModel {
                     }
                 }
             }
-            net.backward(gradOut: dG, rows: R, acts: work.embActs[t], gradIn: dx0, dz: &work.dz,
-                         ping: &work.ping, pong: &work.pong)
+            if table != nil {
+                let dg = work.tabD[t].base!
+                for r in 0..<R {
+                    var acc = 0.0
+                    for a in 0..<M { acc += dG[r * M + a] * dg[r * M + a] }
+                    dx0[r] = acc
+                }
+            } else {
+                net.backward(gradOut: dG, rows: R, acts: work.embActs[t], gradIn: dx0, dz: &work.dz,
+                             ping: &work.ping, pong: &work.pong)
+            }
             work.rowSlot[t].withUnsafeBufferPointer { rs in
                 for r in 0..<R {
                     let o = rs[r]
@@ -288,8 +308,12 @@ final class FusedWorkspace {
     var emptyActs: [RawBuffer] = [], emptyOuts: [RawBuffer] = []
     var fitActs: [RawBuffer] = [], fitOuts: [RawBuffer] = []
     var dz = RawBuffer(), ping = RawBuffer(), pong = RawBuffer()
+    /// Compressed embedding: per neighbor type g and dg/ds of the filled rows; g and dg/ds of the empty input.
+    var tabG: [RawBuffer], tabD: [RawBuffer], tabE = RawBuffer()
 
     init(atomCount n: Int, neighborTypes ntb: Int) {
+        tabG = [RawBuffer](repeating: RawBuffer(), count: ntb)
+        tabD = [RawBuffer](repeating: RawBuffer(), count: ntb)
         forces = [Double](repeating: 0, count: 3 * n)
         rowSlot = [[Int]](repeating: [], count: ntb)
         rowStart = [[Int]](repeating: [], count: ntb)
@@ -299,7 +323,8 @@ final class FusedWorkspace {
     }
 
     deinit {
-        for k in rc.indices { rc[k].free() }
+        for k in rc.indices { rc[k].free(); tabG[k].free(); tabD[k].free() }
+        tabE.free()
         for k in embActs.indices {
             for l in embActs[k].indices { embActs[k][l].free() }
             for l in embOuts[k].indices { embOuts[k][l].free() }

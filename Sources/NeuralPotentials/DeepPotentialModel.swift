@@ -18,6 +18,9 @@ public final class DeepPotentialModel: @unchecked Sendable {
     public let embeddings: [MLP]
     /// Fitting nets, one per centre type.
     public let fittings: [MLP]
+    /// Tabulated embedding nets used by the fused path when set (``compress(stride:minimumDistance:)``);
+    /// nil: the exact nets. Not saved in model files (an inference option, rebuilt on load).
+    public var compression: CompressedEmbedding? = nil
 
     /// How the weights of a new model are drawn.
     public enum Initialization: Sendable {

@@ -122,3 +122,39 @@ public struct EmbeddingTable: Sendable {
         return (h, h1, h2)
     }
 }
+
+/// A model's embedding nets tabulated for the fused path (`DeepPotentialModel.compress`).
+public struct CompressedEmbedding: Sendable {
+    /// One table per embedding net, in the model's embedding order.
+    public let tables: [EmbeddingTable]
+    /// Interval length (normalised s).
+    public let stride: Double
+    /// Shortest distance (Å) inside the tabulated range; closer atoms use the end polynomial.
+    public let minimumDistance: Double
+}
+
+extension DeepPotentialModel {
+    /// Tabulates every embedding net over the normalised inputs of distances ≥ `minimumDistance`
+    /// (Å) with intervals of `stride` (DeePMD-kit's model compression); the fused path then uses
+    /// the tables. Forces change at the 1e-7 relative level for stride 0.01 (see the tests).
+    public func compress(stride: Double = 0.01, minimumDistance: Double = 0.5) {
+        let nt = spec.typeCount
+        let rcut = spec.descriptor.rcut
+        let sMax = SmoothSwitch(inner: spec.descriptor.rcutSmooth, outer: rcut).value(minimumDistance).s
+        var tables: [EmbeddingTable] = []
+        for k in 0..<embeddings.count {
+            // Centre types that use net k and their normalisations of s ∈ [0, s(r_min)].
+            let pairs: [(Int, Int)] = spec.descriptor.typeOneSide ? (0..<nt).map { ($0, k) } : [(k / nt, k % nt)]
+            var lo = Double.infinity, hi = -Double.infinity
+            for (c, t) in pairs {
+                let b = c * nt + t
+                let a = (0 - statistics.mean[b]) / statistics.stdRadial[b]
+                let z = (sMax - statistics.mean[b]) / statistics.stdRadial[b]
+                lo = Swift.min(lo, a, z)
+                hi = Swift.max(hi, a, z)
+            }
+            tables.append(EmbeddingTable(net: embeddings[k], lower: lo - stride, upper: hi + stride, stride: stride))
+        }
+        compression = CompressedEmbedding(tables: tables, stride: stride, minimumDistance: minimumDistance)
+    }
+}

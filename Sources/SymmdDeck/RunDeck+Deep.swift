@@ -3,8 +3,9 @@ import Foundation
 import NeuralPotentials
 
 extension RunDeck {
-    /// `[potential] kind = "deep", file = "potentials/….sdp"`: a deep potential from a model file
-    /// (metal units; sel-overflow warnings go to stderr, at most 10, and are counted in thermo).
+    /// `[potential] kind = "deep", file = "potentials/….sdp"` (optionally `compress = true`,
+    /// `compress_stride = 0.01`): a deep potential from a model file (metal units; sel-overflow
+    /// warnings go to stderr, at most 10, and are counted in thermo).
     static func readDeepPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
         guard units == .metal else {
             throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for a deep potential (models are in eV and Å)",
@@ -17,10 +18,13 @@ extension RunDeck {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw pot.error(.missingFile, "file", expected: "an existing model file (relative to \(context.directory.path))", found: "no file at \(url.path)")
         }
+        let compress = try pot.bool("compress", "tabulate the embedding nets (DeePMD-kit's model compression)") ?? false
+        let stride = try pot.positive("compress_stride", "table interval in normalised s") ?? 0.01
         do {
             let p = try DeepPotential(contentsOf: url.path, warn: { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
+            if compress { p.model.compress(stride: stride) }
             return (p, p.typeMap)
         } catch let e as NeuralPotentialError {
             throw pot.error(.badFile, "file", expected: "a symmd deep-potential model", found: "\(e)")

@@ -209,6 +209,28 @@ enum DeepInferBench {
                 })
             }
         }
+        // symmd's own compression (tabulated embedding nets, stride 0.01) against DeePMD-kit's.
+        for box in boxes where box.name != "cu32000" {
+            for threads in [1, 2] {
+                let name = "deep-infer-\(box.name)-\(threads)t-compressed"
+                out.append(Benchmark(name: name) { context in
+                    let model = try DeepPotentialModel(spec: spec, seed: 1)
+                    model.compress(stride: 0.01)
+                    let (s, _) = try system(box.name, cells: box.cells)
+                    let load = loadAverage()
+                    let t = try time(s, model: model, threads: threads, repeats: box.repeats, warmup: 5)
+                    let us = t.step / Double(s.count) * 1e6
+                    FileHandle.standardError.write(Data(String(format: "  %@ %dt compressed: %.1f µs/atom/step, load %@\n",
+                                                               box.name, threads, us, load).utf8))
+                    let (figs, info) = anchorFigures()["compressed"]!
+                    let anchor = figs?[box.name]?[threads]
+                    return BenchResult(name: name, unit: "µs/atom/step", symmd: us,
+                                       anchor: anchor == nil ? nil : "deepmd-kit", anchor_value: anchor,
+                                       ratio: anchor.map { us / $0 },
+                                       note: "symmd compressed (quintic tables, stride 0.01) against `dp --pt compress`; load \(load); \(info)")
+                })
+            }
+        }
         for threads in [1, 2] {
             let name = "deep-md-cu4000-\(threads)t"
             out.append(Benchmark(name: name) { _ in
