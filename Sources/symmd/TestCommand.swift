@@ -23,11 +23,13 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Option(help: "Prefix of the parity plots (PREFIX-energy.svg, PREFIX-force.svg); 'none' to skip.") var out: String = "out/test/parity"
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+    @Flag(help: "Evaluate with the embedding nets tabulated (model compression, stride 0.01).") var compress = false
 
     func run() throws {
         applyThreads(threads)
         try userFacing {
             let m = try DeepPotentialModel.load(from: model)
+            if compress { m.compress(stride: 0.01) }
             let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false)
             let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
             if overflows > 0 { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
