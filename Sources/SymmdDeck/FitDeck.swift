@@ -22,36 +22,14 @@ public struct FitDeck: Sendable {
     public var selAuto: Bool
     /// `[model.fitting]`.
     public var fitting: FittingSpec
-    /// `[training]`.
-    public var training: TrainingSettings
+    /// `[training]`: steps, batch, seed, learning rate and loss prefactors (DeePMD-kit's names and defaults).
+    public var training: TrainingConfig
+    /// `[training] display_every`: steps between learning-curve rows.
+    public var displayEvery = 100
+    /// `[training] time_limit_minutes`: wall-time budget (0 = none).
+    public var timeLimitMinutes = 0.0
     /// `[output]`.
     public var output: FitOutput
-
-    /// Training settings of `[training]` (DeePMD-kit's names and defaults).
-    public struct TrainingSettings: Sendable, Equatable {
-        /// Optimiser steps (`steps`).
-        public var steps = 1000
-        /// Frames per step (`batch_size`).
-        public var batchSize = 1
-        /// Seed of weights and frame order (`seed`).
-        public var seed: UInt64 = 1
-        /// Learning rate at step 0 (`start_lr`).
-        public var startLR = 1e-3
-        /// Learning rate reached at the last step (`stop_lr`).
-        public var stopLR = 3.5e-8
-        /// Steps between learning-rate decays (`decay_steps`).
-        public var decaySteps = 5000
-        /// Energy prefactor at the start and the limit (`start_pref_e`, `limit_pref_e`).
-        public var startPrefE = 0.02, limitPrefE = 1.0
-        /// Force prefactors (`start_pref_f`, `limit_pref_f`).
-        public var startPrefF = 1000.0, limitPrefF = 1.0
-        /// Virial prefactors (`start_pref_v`, `limit_pref_v`).
-        public var startPrefV = 0.0, limitPrefV = 0.0
-        /// Steps between validation/learning-curve rows (`display_every`).
-        public var displayEvery = 100
-        /// Wall-time budget in minutes (`time_limit_minutes`, 0 = none).
-        public var timeLimitMinutes = 0.0
-    }
 
     /// Files `[output]` names.
     public struct FitOutput: Sendable, Equatable {
@@ -172,7 +150,7 @@ public struct FitDeck: Sendable {
         try model.finish()
 
         // [training]
-        var tr = TrainingSettings()
+        var tr = TrainingConfig()
         if let t = try top.table("training") {
             tr.steps = try t.int("steps", "optimiser steps", minimum: 0) ?? tr.steps
             tr.batchSize = try t.int("batch_size", "frames per step", minimum: 1) ?? tr.batchSize
@@ -186,8 +164,8 @@ public struct FitDeck: Sendable {
             tr.limitPrefF = try t.positive("limit_pref_f", "force prefactor limit", allowZero: true) ?? tr.limitPrefF
             tr.startPrefV = try t.positive("start_pref_v", "virial prefactor at the start", allowZero: true) ?? tr.startPrefV
             tr.limitPrefV = try t.positive("limit_pref_v", "virial prefactor limit", allowZero: true) ?? tr.limitPrefV
-            tr.displayEvery = try t.int("display_every", "steps between learning-curve rows", minimum: 1) ?? tr.displayEvery
-            tr.timeLimitMinutes = try t.positive("time_limit_minutes", "wall-time budget (minutes)", allowZero: true) ?? 0
+            displayEvery = try t.int("display_every", "steps between learning-curve rows", minimum: 1) ?? displayEvery
+            timeLimitMinutes = try t.positive("time_limit_minutes", "wall-time budget (minutes)", allowZero: true) ?? 0
             try t.finish()
         }
         training = tr

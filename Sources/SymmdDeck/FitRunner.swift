@@ -63,19 +63,8 @@ public final class FitRunner {
         let (valid, skippedValid) = deck.validFiles.isEmpty ? ([], []) : try deck.loadValidationData()
         skipped = skippedTrain + skippedValid
         let model = try deck.initialModel(seed: deck.training.seed, frames: train)
-        var cfg = TrainingConfig()
-        let t = deck.training
-        cfg.steps = t.steps
-        cfg.batchSize = t.batchSize
-        cfg.seed = t.seed
-        cfg.startLR = t.startLR
-        cfg.stopLR = t.stopLR
-        cfg.decaySteps = t.decaySteps
-        cfg.startPrefE = t.startPrefE; cfg.limitPrefE = t.limitPrefE
-        cfg.startPrefF = t.startPrefF; cfg.limitPrefF = t.limitPrefF
-        cfg.startPrefV = t.startPrefV; cfg.limitPrefV = t.limitPrefV
         do {
-            trainer = try Trainer(model: model, train: train, valid: valid, config: cfg, fitStatistics: restart == nil)
+            trainer = try Trainer(model: model, train: train, valid: valid, config: deck.training, fitStatistics: restart == nil)
             if let restart { try trainer.restore(from: restart.path) }
         } catch let e as NeuralPotentialError {
             throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "--restart",
@@ -109,11 +98,11 @@ public final class FitRunner {
             best = (Trainer.metrics(model: saved, frames: trainer.valid).forceRMSE, startStep)
         }
         var reason = "done"
-        let every = deck.training.displayEvery
+        let every = deck.displayEvery
         if startStep == 0 { try emitRow(e: .nan, f: .nan) }
         while trainer.step < total {
             if shouldStop() { reason = "interrupted"; break }
-            if deck.training.timeLimitMinutes > 0, Date().timeIntervalSince(start) > 60 * deck.training.timeLimitMinutes {
+            if deck.timeLimitMinutes > 0, Date().timeIntervalSince(start) > 60 * deck.timeLimitMinutes {
                 reason = "time limit"
                 break
             }
