@@ -104,7 +104,7 @@ public enum SymmetryCheck {
 
             // Permutation of like atoms.
             var perm = Array(0..<n)
-            for type in Set(system.types) {
+            for type in Set(system.types).sorted() {
                 let members = (0..<n).filter { system.types[$0] == type }
                 var shuffled = members
                 for k in stride(from: shuffled.count - 1, to: 0, by: -1) {
