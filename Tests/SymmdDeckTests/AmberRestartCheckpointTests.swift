@@ -6,28 +6,7 @@ import TrajectoryIO
 /// A `.ncrst` checkpoint: an AMBER restart other programs read, carrying symmd's whole state.
 @Suite("checkpoint as an AMBER .ncrst restart")
 struct AmberRestartCheckpointTests {
-    let stages = """
-        [[run]]
-        integrator = "langevin"
-        timestep = 0.004
-        steps = 10
-        temperature = 1.0
-        damping = 0.5
-
-        [[run]]
-        integrator = "csvr"
-        timestep = 0.004
-        steps = 20
-        temperature = 1.2
-        tau = 0.2
-
-        [[run]]
-        integrator = "nose-hoover"
-        timestep = 0.005
-        steps = 10
-        temperature = 1.1
-        tau = 0.5
-        """
+    let stages = threeThermostatStages
     let output = """
         [output]
         thermo = { file = "thermo.csv", every = 3 }

@@ -52,6 +52,31 @@ func ljDeck(cells: Int = 3, run: String = "[[run]]\nintegrator = \"verlet\"\ntim
     """
 }
 
+/// Three LJ stages (Langevin, CSVR, Nosé–Hoover; 40 steps): restarts must cross stage
+/// boundaries and stochastic thermostats bit-identically.
+let threeThermostatStages = """
+    [[run]]
+    integrator = "langevin"
+    timestep = 0.004
+    steps = 10
+    temperature = 1.0
+    damping = 0.5
+
+    [[run]]
+    integrator = "csvr"
+    timestep = 0.004
+    steps = 20
+    temperature = 1.2
+    tau = 0.2
+
+    [[run]]
+    integrator = "nose-hoover"
+    timestep = 0.005
+    steps = 10
+    temperature = 1.1
+    tau = 0.5
+    """
+
 /// Parses `text` and returns the `DeckError` it throws.
 func deckError(_ text: String, dir: URL) throws -> DeckError {
     let url = try writeDeck(text, in: dir)
@@ -215,28 +240,7 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
     /// boundary and with stochastic thermostats.
     @Test(arguments: ["every = 1\ncheck = true", "every = 3\ncheck = false"])
     func restartIsBitIdentical(neighbors: String) throws {
-        let stages = """
-            [[run]]
-            integrator = "langevin"
-            timestep = 0.004
-            steps = 10
-            temperature = 1.0
-            damping = 0.5
-
-            [[run]]
-            integrator = "csvr"
-            timestep = 0.004
-            steps = 20
-            temperature = 1.2
-            tau = 0.2
-
-            [[run]]
-            integrator = "nose-hoover"
-            timestep = 0.005
-            steps = 10
-            temperature = 1.1
-            tau = 0.5
-            """
+        let stages = threeThermostatStages
         let output = """
             [output]
             thermo = { file = "thermo.csv", every = 3 }
