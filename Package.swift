@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "TrajectoryIO", targets: ["TrajectoryIO"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "NeuralPotentials", targets: ["NeuralPotentials"]),
+        // The C API (include: Sources/CSymmdAPI/include/symmd.h): libSymmdC.so for simulators
+        // (the KIM model driver in kim/driver) and any C, C++ or Fortran caller.
+        .library(name: "SymmdC", type: .dynamic, targets: ["SymmdC"]),
         .executable(name: "symmd", targets: ["symmd"]),
         .executable(name: "symmd-bench", targets: ["symmd-bench"]),
         .executable(name: "two-layer", targets: ["two-layer"]),
@@ -102,6 +105,10 @@ let package = Package(
         .target(name: "NeuralPotentials", dependencies: ["NNCore", "Atomistics", "CBLAS", "CVecMath"]),
         .testTarget(name: "NeuralPotentialsTests",
                     dependencies: ["NeuralPotentials", "NNCore", "Atomistics", "SymmdTestSupport"]),
+        // The C API: the header (and its types) in a C target, implemented by @_cdecl Swift.
+        .target(name: "CSymmdAPI"),
+        .target(name: "SymmdC", dependencies: ["CSymmdAPI", "NeuralPotentials", "Atomistics", "NNCore"]),
+        .testTarget(name: "SymmdCTests", dependencies: ["SymmdC", "CSymmdAPI", "NeuralPotentials", "Atomistics"]),
         .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
         .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],

@@ -39,6 +39,15 @@ public struct AtomEnvironments: Sendable {
     public private(set) var firstAtom = 0
     /// Atoms in the whole structure (neighbor indices and forces refer to it).
     public private(set) var systemAtomCount: Int
+    /// The particle of each centre when centres are chosen particles (explicit-particle
+    /// environments); nil when centre i is atom `firstAtom + i`.
+    public private(set) var centerParticles: [Int32]? = nil
+
+    /// The structure index of centre atom `i` (its row in forces).
+    @inlinable public func particle(_ i: Int) -> Int {
+        if let c = centerParticles { return Int(c[i]) }
+        return firstAtom + i
+    }
 
     /// The environments of centre atoms `range` only (neighbor indices still refer to the whole
     /// structure): the unit of work when one frame's energy is split over threads.
@@ -47,6 +56,9 @@ public struct AtomEnvironments: Sendable {
         out.firstAtom = firstAtom + range.lowerBound
         out.atomCount = range.count
         out.types = Array(types[range])
+        if let c = centerParticles {
+            out.centerParticles = Array(c[range])
+        }
         out.neighbor = Array(neighbor[(range.lowerBound * slotCount)..<(range.upperBound * slotCount)])
         out.displacement = Array(displacement[(3 * range.lowerBound * slotCount)..<(3 * range.upperBound * slotCount)])
         out.overflows = overflows.filter { range.contains($0.atom - firstAtom) }
@@ -73,29 +85,66 @@ public struct AtomEnvironments: Sendable {
         guard list.atomCount == n, positions.count == 3 * n else {
             throw .neighborList("built for \(list.atomCount) atoms, structure has \(n)")
         }
+        self.init(positions: positions, types: types, centers: nil, offsets: list.offsets,
+                  neighbors: list.neighbors, shifts: list.shifts, rcut: rcut, sel: sel)
+    }
+
+    /// Environments of chosen centre particles from explicit particles (owned and ghost, as a
+    /// simulator holds them) and a full list of each centre's neighbors; no periodic shifts: a
+    /// neighbor's displacement is `x_j − x_i`. Neighbors farther than `rcut` (Å) are skipped, so
+    /// the lists may include a skin.
+    ///
+    /// - Parameters:
+    ///   - positions: 3P flat (Å), P = `types.count` particles.
+    ///   - types: model type of every particle (0 ..< sel.count).
+    ///   - centers: the particles whose environments are built (the energy-contributing ones).
+    ///   - offsets, neighbors: CSR list, centre k's neighbors are `neighbors[offsets[k]..<offsets[k+1]]`
+    ///     (particle indices, already checked to be in range by the caller).
+    public init(particles positions: [Double], types: [Int], centers: [Int32], offsets: [Int],
+                neighbors: [Int32], rcut: Double, sel: [Int]) {
+        self.init(positions: positions, types: types, centers: centers, offsets: offsets,
+                  neighbors: neighbors, shifts: nil, rcut: rcut, sel: sel)
+    }
+
+    /// The one filler behind both public initialisers: centre k is particle `centers[k]` (or k),
+    /// its list entries `offsets[k]..<offsets[k+1]`, each with an optional periodic shift.
+    private init(positions: [Double], types: [Int], centers: [Int32]?, offsets: [Int], neighbors js: [Int32],
+                 shifts: [Double]?, rcut: Double, sel: [Int]) {
+        let n = centers?.count ?? types.count
         let ntypes = sel.count
         var starts = [Int](repeating: 0, count: ntypes + 1)
         for t in 0..<ntypes { starts[t + 1] = starts[t] + sel[t] }
         let nnei = starts[ntypes]
         atomCount = n
-        systemAtomCount = n
+        systemAtomCount = types.count
+        centerParticles = centers
         self.sel = sel
         blockStart = starts
         slotCount = nnei
-        self.types = types
+        self.types = centers.map { $0.map { types[Int($0)] } } ?? types
         var nb = [Int32](repeating: -1, count: n * nnei)
         var disp = [Double](repeating: 0, count: n * nnei * 3)
         let blocks = AtomisticsParallel.blockCount(n)
         var partMax = [[Int]](repeating: [Int](repeating: 0, count: ntypes), count: blocks)
         var partOverflow = [[SelOverflow]](repeating: [], count: blocks)
         let rc2 = rcut * rcut
+        let noShift = [Double](repeating: 0, count: 3)
+        let shiftArray = shifts ?? noShift
+        let shiftStride = shifts == nil ? 0 : 1
+        let identity: [Int32] = []
+        let centerArray = centers ?? identity
+        let mapped = centers != nil
+        // Explicit particles: a caller's list may name the centre itself; a periodic list names only
+        // its images (non-zero shift), which are real neighbors.
+        let skipSelf = shifts == nil
         nb.withUnsafeMutableBufferPointer { nbp in
             disp.withUnsafeMutableBufferPointer { dp in
                 positions.withUnsafeBufferPointer { x in
                     types.withUnsafeBufferPointer { ty in
-                        list.offsets.withUnsafeBufferPointer { off in
-                            list.neighbors.withUnsafeBufferPointer { js in
-                                list.shifts.withUnsafeBufferPointer { sh in
+                        offsets.withUnsafeBufferPointer { off in
+                            js.withUnsafeBufferPointer { js in
+                                shiftArray.withUnsafeBufferPointer { sh in
+                                    centerArray.withUnsafeBufferPointer { ctr in
                                     let nbBox = UnsafeSendable(nbp), dBox = UnsafeSendable(dp)
                                     partMax.withUnsafeMutableBufferPointer { pm in
                                     partOverflow.withUnsafeMutableBufferPointer { po in
@@ -106,33 +155,35 @@ public struct AtomEnvironments: Sendable {
                                         var over: [SelOverflow] = []
                                         for i in range {
                                             for t in 0..<ntypes { found[t].removeAll(keepingCapacity: true) }
-                                            let xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2]
+                                            let p = mapped ? Int(ctr[i]) : i
+                                            let xi = x[3 * p], yi = x[3 * p + 1], zi = x[3 * p + 2]
                                             for e in off[i]..<off[i + 1] {
-                                                let j = Int(js[e])
-                                                let dx = x[3 * j] + sh[3 * e] - xi
-                                                let dy = x[3 * j + 1] + sh[3 * e + 1] - yi
-                                                let dz = x[3 * j + 2] + sh[3 * e + 2] - zi
+                                                let j = Int(js[e]), s = 3 * e * shiftStride
+                                                let dx = x[3 * j] + sh[s] - xi
+                                                let dy = x[3 * j + 1] + sh[s + shiftStride] - yi
+                                                let dz = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
                                                 let r2 = dx * dx + dy * dy + dz * dz
-                                                if r2 < rc2 { found[ty[j]].append((r2, e)) }
+                                                if r2 < rc2 && !(skipSelf && j == p) { found[ty[j]].append((r2, e)) }
                                             }
                                             for t in 0..<ntypes {
                                                 let c = found[t].count
                                                 if c > maxSeen[t] { maxSeen[t] = c }
-                                                if c > sel[t] { over.append(SelOverflow(atom: i, neighborType: t, count: c)) }
+                                                if c > sel[t] { over.append(SelOverflow(atom: p, neighborType: t, count: c)) }
                                                 found[t].sort { $0.r2 < $1.r2 || ($0.r2 == $1.r2 && $0.e < $1.e) }
                                                 var k = i * nnei + starts[t]
                                                 for (_, e) in found[t].prefix(sel[t]) {
-                                                    let j = Int(js[e])
+                                                    let j = Int(js[e]), s = 3 * e * shiftStride
                                                     nbBox.value[k] = Int32(j)
-                                                    dBox.value[3 * k] = x[3 * j] + sh[3 * e] - xi
-                                                    dBox.value[3 * k + 1] = x[3 * j + 1] + sh[3 * e + 1] - yi
-                                                    dBox.value[3 * k + 2] = x[3 * j + 2] + sh[3 * e + 2] - zi
+                                                    dBox.value[3 * k] = x[3 * j] + sh[s] - xi
+                                                    dBox.value[3 * k + 1] = x[3 * j + 1] + sh[s + shiftStride] - yi
+                                                    dBox.value[3 * k + 2] = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
                                                     k += 1
                                                 }
                                             }
                                         }
                                         parts.value[b] = maxSeen
                                         overs.value[b] = over
+                                    }
                                     }
                                     }
                                     }

@@ -11,6 +11,9 @@ public struct FusedEvaluation: Sendable {
     public var forces: [Double]
     /// Virial −Σ r_ij ⊗ ∂E/∂r_ij, row-major 3×3 (eV).
     public var virial: [Double]
+    /// Per-particle virials, 9 per particle row-major (eV), when asked for: each pair term
+    /// −r_ij ⊗ ∂E_i/∂r_ij goes to the neighbor j (DeePMD-kit's atom_virial); they sum to `virial`.
+    public var atomVirial: [Double]? = nil
 }
 
 extension DeepPotentialModel {
@@ -22,23 +25,31 @@ extension DeepPotentialModel {
     /// to rounding. Atoms are split into `threads` contiguous blocks; partial forces are summed
     /// in block order, so results are deterministic for a given thread count.
     ///
+    /// Energies are per centre (`env.atomCount`); forces (and per-particle virials with
+    /// `atomVirial`) cover every particle of the structure (`env.systemAtomCount`), so ghost
+    /// particles of explicit-particle environments receive theirs.
+    ///
     /// Empty slots do not go through the embedding net row by row: their input is the same
     /// constant for every slot of a (centre type, neighbor type) block, so the net runs once on
     /// it and the slots enter T as a count; they carry no force.
-    public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads) -> FusedEvaluation {
-        let n = env.atomCount
+    public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads,
+                              atomVirial: Bool = false) -> FusedEvaluation {
+        let n = env.atomCount, nAll = env.systemAtomCount
         let embNets = embeddings.map(FusedNet.init)
         let fitNets = fittings.map(FusedNet.init)
         let blocks = Swift.max(1, Swift.min(threads, n / 8))
         var partForces = [[Double]](repeating: [], count: blocks)
         var partVirial = [[Double]](repeating: [Double](repeating: 0, count: 9), count: blocks)
+        var partAtomVirial = [[Double]](repeating: [], count: blocks)
         var atomE = [Double](repeating: 0, count: n)
         partForces.withUnsafeMutableBufferPointer { pf in
             partVirial.withUnsafeMutableBufferPointer { pv in
                 atomE.withUnsafeMutableBufferPointer { ae in
+                    partAtomVirial.withUnsafeMutableBufferPointer { pav in
                     let pfBox = UnsafeSendable(pf), pvBox = UnsafeSendable(pv), aeBox = UnsafeSendable(ae)
+                    let pavBox = UnsafeSendable(pav)
                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
-                        let work = FusedWorkspace(atomCount: n, neighborTypes: env.sel.count)
+                        let work = FusedWorkspace(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
                         for c in 0..<spec.typeCount {
                             let atoms = range.filter { env.types[$0] == c }
                             var start = 0
@@ -51,17 +62,22 @@ extension DeepPotentialModel {
                         }
                         pfBox.value[b] = work.forces
                         pvBox.value[b] = work.virial
+                        pavBox.value[b] = work.atomVirial
+                    }
                     }
                 }
             }
         }
         var forces = partForces[0]
         var virial = partVirial[0]
+        var atomVirials = partAtomVirial[0]
         for b in 1..<blocks {
-            for k in 0..<(3 * n) { forces[k] += partForces[b][k] }
+            for k in 0..<(3 * nAll) { forces[k] += partForces[b][k] }
             for k in 0..<9 { virial[k] += partVirial[b][k] }
+            for k in atomVirials.indices { atomVirials[k] += partAtomVirial[b][k] }
         }
-        return FusedEvaluation(energy: atomE.reduce(0, +), atomEnergies: atomE, forces: forces, virial: virial)
+        return FusedEvaluation(energy: atomE.reduce(0, +), atomEnergies: atomE, forces: forces, virial: virial,
+                               atomVirial: atomVirial ? atomVirials : nil)
     }
 
     /// One batch of atoms of centre type `c`: forward, backward, forces and virial accumulated
@@ -256,10 +272,13 @@ extension DeepPotentialModel {
         }
         // Chain to r_ij: forces on centre and neighbor, virial (filled slots only).
         var v = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        let perAtomVirial = !work.atomVirial.isEmpty
+        work.atomVirial.withUnsafeMutableBufferPointer { AV in
         work.forces.withUnsafeMutableBufferPointer { F in
             env.neighbor.withUnsafeBufferPointer { nb in
                 env.displacement.withUnsafeBufferPointer { dsp in
                     for (bi, i) in atoms.enumerated() {
+                        let p = env.particle(i)
                         for t in 0..<ntb {
                             let bIdx = c * nt + t
                             let isr = 1 / stdR[bIdx], isa = 1 / stdA[bIdx]
@@ -273,9 +292,9 @@ extension DeepPotentialModel {
                                 let g0 = d0 * J[0] + d1 * J[3] + d2 * J[6] + d3 * J[9]
                                 let g1 = d0 * J[1] + d1 * J[4] + d2 * J[7] + d3 * J[10]
                                 let g2 = d0 * J[2] + d1 * J[5] + d2 * J[8] + d3 * J[11]
-                                F[3 * i] += g0
-                                F[3 * i + 1] += g1
-                                F[3 * i + 2] += g2
+                                F[3 * p] += g0
+                                F[3 * p + 1] += g1
+                                F[3 * p + 2] += g2
                                 F[3 * j] -= g0
                                 F[3 * j + 1] -= g1
                                 F[3 * j + 2] -= g2
@@ -283,11 +302,18 @@ extension DeepPotentialModel {
                                 v.0 -= x0 * g0; v.1 -= x0 * g1; v.2 -= x0 * g2
                                 v.3 -= x1 * g0; v.4 -= x1 * g1; v.5 -= x1 * g2
                                 v.6 -= x2 * g0; v.7 -= x2 * g1; v.8 -= x2 * g2
+                                if perAtomVirial {
+                                    let a = 9 * j
+                                    AV[a] -= x0 * g0; AV[a + 1] -= x0 * g1; AV[a + 2] -= x0 * g2
+                                    AV[a + 3] -= x1 * g0; AV[a + 4] -= x1 * g1; AV[a + 5] -= x1 * g2
+                                    AV[a + 6] -= x2 * g0; AV[a + 7] -= x2 * g1; AV[a + 8] -= x2 * g2
+                                }
                             }
                         }
                     }
                 }
             }
+        }
         }
         work.virial[0] += v.0; work.virial[1] += v.1; work.virial[2] += v.2
         work.virial[3] += v.3; work.virial[4] += v.4; work.virial[5] += v.5
@@ -299,6 +325,8 @@ extension DeepPotentialModel {
 final class FusedWorkspace {
     var forces: [Double]
     var virial = [Double](repeating: 0, count: 9)
+    /// Per-particle virials (9 per particle) when asked for, else empty.
+    var atomVirial: [Double]
     var rn = RawBuffer(), drn = RawBuffer(), jac = RawBuffer()
     /// Per neighbor type: the filled slots' places, each atom's first row, their normalised rows.
     var rowSlot: [[Int]], rowStart: [[Int]], rc: [RawBuffer]
@@ -311,7 +339,8 @@ final class FusedWorkspace {
     /// Compressed embedding: per neighbor type g and dg/ds of the filled rows; g and dg/ds of the empty input.
     var tabG: [RawBuffer], tabD: [RawBuffer], tabE = RawBuffer()
 
-    init(atomCount n: Int, neighborTypes ntb: Int) {
+    init(atomCount n: Int, neighborTypes ntb: Int, atomVirial: Bool = false) {
+        self.atomVirial = atomVirial ? [Double](repeating: 0, count: 9 * n) : []
         tabG = [RawBuffer](repeating: RawBuffer(), count: ntb)
         tabD = [RawBuffer](repeating: RawBuffer(), count: ntb)
         forces = [Double](repeating: 0, count: 3 * n)

@@ -30,7 +30,7 @@ extension DeepPotentialModel {
                 let j = env.neighbor[sl]
                 guard j >= 0 else { continue }
                 real.append(sl)
-                centre.append(env.firstAtom + i)
+                centre.append(env.particle(i))
                 other.append(Int(j))
                 d.append(contentsOf: env.displacement[(3 * sl)..<(3 * sl + 3)])
             }

@@ -10,6 +10,9 @@ public enum NeuralPotentialError: Error, Equatable, CustomStringConvertible {
     case neighborList(String)
     /// A model file that cannot be used.
     case modelFile(path: String, problem: String)
+    /// Particles, types or a neighbor list handed in by a caller (C API, simulator) that are
+    /// inconsistent or out of range.
+    case invalidInput(String)
 
     /// One line naming the problem and where it is.
     public var description: String {
@@ -24,6 +27,8 @@ public enum NeuralPotentialError: Error, Equatable, CustomStringConvertible {
             return "neighbor list: \(problem)"
         case let .modelFile(path, problem):
             return "\(path): \(problem)"
+        case let .invalidInput(problem):
+            return "invalid input: \(problem)"
         }
     }
 }
