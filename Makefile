@@ -7,10 +7,17 @@ export OPENBLAS_NUM_THREADS ?= 1
 DEMO_THREADS ?= 2
 # The interoperability test's Python environment (git-ignored) and what it needs from PyPI.
 VENV := .venv
-PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj
+PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj kimpy
 INTEROP_OUT := out/interop
+# The KIM seam (LAMMPS, ASE): Debian packages, the self-contained C library (Swift runtime linked
+# statically, its own build folder) and the portable models `make kim` installs.
+KIM_PACKAGES := libkim-api-dev lammps openmpi-bin cmake xxd g++ make
+KIM_BUILD := .build-kim
+KIM_BIN := $(KIM_BUILD)/release
+KIM_MODELS := symmd_cu_emt_se=potentials/cu-emt-se.sdp symmd_cuau_emt_se=potentials/cuau-emt-se.sdp
+KIM_CHECK_OUT := out/kim-check
 
-.PHONY: deps demo test interop venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean
+.PHONY: deps kim-deps demo test interop venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean kim kim-lib kim-check
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -23,20 +30,61 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## kim-deps: the KIM API, LAMMPS (KIM package), OpenMPI, cmake, xxd (quiet when all are present)
+kim-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(KIM_PACKAGES)"
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-## test: everything the tests need, then the whole suite, then the Python interoperability check
-test: deps
+## test: everything the tests need, then the whole suite, then the Python interoperability and KIM checks
+test: deps kim-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 	@$(MAKE) --no-print-directory interop
+	@$(MAKE) --no-print-directory kim-check
+
+## kim-lib: libSymmdC.so (the C API) and a symmd executable with the Swift runtime linked in, release
+kim-lib: deps kim-deps
+	$(SWIFT) build -c release --product SymmdC --scratch-path $(KIM_BUILD) -Xswiftc -static-stdlib
+	$(SWIFT) build -c release --product symmd --scratch-path $(KIM_BUILD) -Xswiftc -static-stdlib
+
+## kim: the KIM model driver and a portable model for every potentials/*.sdp, in the KIM user collection
+kim: kim-lib
+	@rm -rf out/kim && mkdir -p out/kim
+	@for m in $(KIM_MODELS); do \
+	  $(KIM_BIN)/symmd kim export "$${m#*=}" --name "$${m%%=*}" --out "out/kim/$${m%%=*}" || exit 1; done
+	scripts/kim-install.sh $(KIM_BIN)/libSymmdC.so $(foreach m,$(KIM_MODELS),out/kim/$(firstword $(subst =, ,$(m))))
+	@echo
+	@echo "LAMMPS:  lmp -in examples/lammps/in.cu-kim          (1 rank)"
+	@echo "         mpirun.openmpi -np 2 lmp -in examples/lammps/in.cu-kim   (add --allow-run-as-root as root)"
+	@echo "ASE:     .venv/bin/python examples/ase/cu_kim.py    (make venv first)"
+
+## kim-check: driver + models in a throw-away KIM collection; LAMMPS (1, 2 ranks) and ASE against symmd eval
+kim-check: kim-lib
+	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "kim-check: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
+	  $(MAKE) --no-print-directory venv && \
+	  rm -rf $(KIM_CHECK_OUT) && mkdir -p $(KIM_CHECK_OUT) && \
+	  export KIM_API_MODEL_DRIVERS_DIR="$$PWD/$(KIM_CHECK_OUT)/collection/drivers" \
+	         KIM_API_PORTABLE_MODELS_DIR="$$PWD/$(KIM_CHECK_OUT)/collection/models" \
+	         SYMMD_KIM_COLLECTION=environment SYMMD_KIM_LIBDIR="$$PWD/$(KIM_CHECK_OUT)/lib" OMP_NUM_THREADS=1 && \
+	  $(KIM_BIN)/symmd kim export potentials/cu-emt-se.sdp --name symmd_check_cu --out $(KIM_CHECK_OUT)/symmd_check_cu > /dev/null && \
+	  cp -r $(KIM_CHECK_OUT)/symmd_check_cu $(KIM_CHECK_OUT)/symmd_check_corrupt && \
+	  sed -i 's/symmd_check_cu/symmd_check_corrupt/' $(KIM_CHECK_OUT)/symmd_check_corrupt/CMakeLists.txt && \
+	  python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=255; open(p,'wb').write(b)" \
+	    $(KIM_CHECK_OUT)/symmd_check_corrupt/model.sdp && \
+	  scripts/kim-install.sh $(KIM_BIN)/libSymmdC.so $(KIM_CHECK_OUT)/symmd_check_cu $(KIM_CHECK_OUT)/symmd_check_corrupt \
+	    > $(KIM_CHECK_OUT)/install.log 2>&1 || { cat $(KIM_CHECK_OUT)/install.log; exit 1; } ; \
+	  echo "kim-check: driver and models installed into $(KIM_CHECK_OUT)/collection" && \
+	  $(VENV)/bin/python Tests/kim/check_kim.py $(KIM_BIN)/symmd potentials/cu-emt-se.sdp symmd_check_cu \
+	    $(KIM_CHECK_OUT)/work symmd_check_corrupt; \
+	fi
 
 ## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE and mdtraj (pip only when one is missing)
-venv:
+venv: kim-deps
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj" 2>/dev/null || { \
 	  echo "Installing into $(VENV): $(PY_PACKAGES)"; \

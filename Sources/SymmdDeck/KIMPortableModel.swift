@@ -57,7 +57,7 @@ public struct KIMPortableModel: Sendable {
         find_package(KIM-API-ITEMS 2.2 REQUIRED CONFIG)
 
         kim_api_items_setup_before_project(ITEM_TYPE "portableModel")
-        project(\(name))
+        project(\(name) LANGUAGES C CXX)
         kim_api_items_setup_after_project(ITEM_TYPE "portableModel")
 
         add_kim_api_model_library(

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""symmd potentials inside LAMMPS (1 and 2 MPI ranks, newton on and off) and ASE, through KIM
+(run by `make test` as `make kim-check`).
+
+Usage: check_kim.py SYMMD_BINARY MODEL KIM_NAME WORKDIR
+
+The portable model KIM_NAME (made from MODEL by `symmd kim export`) and the symmd driver must be
+installed where the KIM API finds them (the Makefile installs both into a collection under WORKDIR
+and exports KIM_API_MODEL_DRIVERS_DIR / KIM_API_PORTABLE_MODELS_DIR). Each structure is written
+twice at full precision, as extxyz for `symmd eval --json` (the reference) and as a LAMMPS data
+file; LAMMPS's energy, per-atom energies, forces and pressure tensor, and ASE's KIM calculator's
+energy, forces and stress, must equal the reference. Then the refusals: an element the model lacks,
+`kim init … real`, a corrupt model file. Prints one PASS/FAIL line per check, exits 1 on a failure.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+symmd, model, kim_name, workdir = sys.argv[1:5]
+os.makedirs(workdir, exist_ok=True)
+NKTV2P = 1.6021765e6            # LAMMPS metal: eV/Å³ → bar (its own constant)
+MPIRUN = shutil.which("mpirun.openmpi") or "mpirun.openmpi"
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append((name, bool(ok)))
+    print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  ({detail})" if detail else ""), flush=True)
+
+
+def structure(seed, cells, a=3.60, triclinic=False):
+    """A distorted fcc copper cell (rows of `cell` are the vectors, Å); positions inside the cell."""
+    rng = np.random.default_rng(seed)
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+    frac = np.array([(b + [i, j, k]) / cells for i in range(cells[0]) for j in range(cells[1])
+                     for k in range(cells[2]) for b in basis])
+    cell = np.diag(np.array(cells, float) * a)
+    if triclinic:                      # LAMMPS's restricted triclinic form: a along x, b in xy
+        cell[1, 0] = 0.07 * cell[1, 1]
+        cell[2, 0] = -0.05 * cell[2, 2]
+        cell[2, 1] = 0.04 * cell[2, 2]
+    frac = (frac + rng.uniform(-0.012, 0.012, frac.shape)) % 1.0
+    return frac @ cell, cell
+
+
+def write_extxyz(path, pos, cell):
+    lattice = " ".join(f"{x:.17g}" for x in cell.reshape(-1))
+    with open(path, "w") as f:
+        f.write(f"{len(pos)}\nLattice=\"{lattice}\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\n")
+        for p in pos:
+            f.write("Cu " + " ".join(f"{x:.17g}" for x in p) + "\n")
+
+
+def write_data(path, pos, cell):
+    with open(path, "w") as f:
+        f.write(f"symmd check_kim\n\n{len(pos)} atoms\n1 atom types\n\n")
+        f.write(f"0 {cell[0, 0]:.17g} xlo xhi\n0 {cell[1, 1]:.17g} ylo yhi\n0 {cell[2, 2]:.17g} zlo zhi\n")
+        if cell[1, 0] or cell[2, 0] or cell[2, 1]:
+            f.write(f"{cell[1, 0]:.17g} {cell[2, 0]:.17g} {cell[2, 1]:.17g} xy xz yz\n")
+        f.write("\nMasses\n\n1 63.546\n\nAtoms # atomic\n\n")
+        for i, p in enumerate(pos):
+            f.write(f"{i + 1} 1 " + " ".join(f"{x:.17g}" for x in p) + "\n")
+
+
+def symmd_eval(xyz):
+    out = subprocess.run([symmd, "eval", "--model", model, "--structure", xyz, "--json"],
+                         capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout)
+    return r["energy"], np.array(r["forces"]), np.array(r["virial"]).reshape(3, 3)
+
+
+LAMMPS_INPUT = """
+kim init {name} metal
+newton {newton}
+boundary p p p
+read_data {data}
+kim interactions Cu
+neighbor 1.0 bin
+compute pe all pe
+compute peatom all pe/atom
+compute pesum all reduce sum c_peatom
+compute satom all stress/atom NULL virial
+compute ssum all reduce sum c_satom[1] c_satom[2] c_satom[3]
+thermo_style custom step pe c_pesum press pxx pyy pzz pxy pxz pyz vol c_ssum[1] c_ssum[2] c_ssum[3]
+thermo_modify format float %.17g
+dump f all custom 1 {dump} id fx fy fz
+dump_modify f format float %.17g sort id
+run 0
+"""
+
+
+def run_lammps(tag, data, ranks, newton, name=None, extra=""):
+    """Runs LAMMPS in a folder of its own; returns (returncode, log text, thermo dict, forces)."""
+    d = os.path.join(workdir, tag)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "in.lmp"), "w") as f:
+        f.write(extra or LAMMPS_INPUT.format(name=name or kim_name, newton=newton, data=os.path.abspath(data),
+                                            dump="forces.dump"))
+    cmd = ["lmp", "-in", "in.lmp", "-log", "log.lammps", "-screen", "none"]
+    if ranks > 1:
+        cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks),
+               "-x", "KIM_API_MODEL_DRIVERS_DIR", "-x", "KIM_API_PORTABLE_MODELS_DIR", "-x", "OMP_NUM_THREADS"] + cmd
+    p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=600)
+    log = open(os.path.join(d, "log.lammps")).read() if os.path.exists(os.path.join(d, "log.lammps")) else ""
+    thermo, forces = None, None
+    lines = log.splitlines()
+    for k, line in enumerate(lines):
+        if line.split()[:2] == ["Step", "PotEng"]:
+            thermo = dict(zip(line.split(), map(float, lines[k + 1].split())))
+    dump = os.path.join(d, "forces.dump")
+    if os.path.exists(dump):
+        rows = open(dump).read().split("ITEM: ATOMS id fx fy fz\n")[1].split("\n")
+        forces = np.array([list(map(float, r.split()[1:])) for r in rows if r.strip()])
+    return p.returncode, log + p.stdout + p.stderr, thermo, forces
+
+
+def compare_lammps(label, data, reference, volume, ranks, newton):
+    e_ref, f_ref, w_ref = reference
+    code, log, th, f = run_lammps(f"{label}-{ranks}r-newton-{newton}", data, ranks, newton)
+    tag = f"LAMMPS {label}, {ranks} rank{'s' if ranks > 1 else ''}, newton {newton}"
+    if code != 0 or th is None or f is None:
+        check(f"{tag}: ran", False, log[-800:])
+        return
+    grid = next((l.split() for l in log.splitlines() if l.strip().endswith("MPI processor grid")), [])
+    size = int(grid[0]) * int(grid[2]) * int(grid[4]) if len(grid) >= 5 else 0
+    check(f"{tag}: the ranks see each other (LAMMPS's processor grid has {ranks} rank{'s' if ranks > 1 else ''})",
+          size == ranks, " ".join(grid))
+    de = abs(th["PotEng"] - e_ref) / abs(e_ref)
+    check(f"{tag}: energy equals symmd eval to 1e-10 relative", de <= 1e-10, f"{th['PotEng']:.12f} vs {e_ref:.12f} eV, rel {de:.1e}")
+    check(f"{tag}: per-atom energies sum to the energy", abs(th["c_pesum"] - e_ref) <= 1e-9 * abs(e_ref),
+          f"Σ pe/atom {th['c_pesum']:.12f}")
+    df = np.abs(f - f_ref).max()
+    check(f"{tag}: forces equal symmd eval to 1e-9 eV/Å", df <= 1e-9, f"max |ΔF| {df:.1e} eV/Å")
+    p_ref = {"Pxx": w_ref[0, 0], "Pyy": w_ref[1, 1], "Pzz": w_ref[2, 2], "Pxy": w_ref[0, 1], "Pxz": w_ref[0, 2], "Pyz": w_ref[1, 2]}
+    dp = max(abs(th[k] - v / volume * NKTV2P) for k, v in p_ref.items())
+    press_ref = np.trace(w_ref) / 3 / volume * NKTV2P
+    check(f"{tag}: pressure tensor equals symmd eval's virial/V", dp <= 1e-6 * max(1, abs(press_ref)),
+          f"press {th['Press']:.6f} vs {press_ref:.6f} bar, max |ΔP_ab| {dp:.1e} bar")
+    # compute stress/atom (from the model's per-atom virials) is −(per-atom pressure)·volume: Σ S_aa = −W_aa.
+    ds = max(abs(th[f"c_ssum[{k + 1}]"] + w_ref[k, k] * NKTV2P) for k in range(3))
+    check(f"{tag}: per-atom virials sum to the virial", ds <= 1e-6 * NKTV2P * max(1, np.abs(w_ref).max()), f"max dev {ds:.1e} bar·Å³")
+
+
+def lammps_checks():
+    for label, cells, tri in (("cubic", (3, 3, 3), False), ("triclinic", (3, 3, 4), True)):
+        pos, cell = structure(11 if tri else 7, cells, triclinic=tri)
+        xyz, data = os.path.join(workdir, f"{label}.extxyz"), os.path.join(workdir, f"{label}.data")
+        write_extxyz(xyz, pos, cell)
+        write_data(data, pos, cell)
+        reference = symmd_eval(xyz)
+        volume = abs(np.linalg.det(cell))
+        for ranks in (1, 2):
+            for newton in ("on", "off"):
+                compare_lammps(label, data, reference, volume, ranks, newton)
+
+
+def nve_check():
+    """A short NVE run in LAMMPS on 2 ranks: the total energy stays put."""
+    pos, cell = structure(5, (3, 3, 3))
+    data = os.path.join(workdir, "nve.data")
+    write_data(data, pos, cell)
+    text = f"""
+kim init {kim_name} metal
+read_data {os.path.abspath(data)}
+kim interactions Cu
+velocity all create 600 4928459 mom yes rot yes dist gaussian
+timestep 0.001
+fix 1 all nve
+thermo 50
+thermo_style custom step temp pe ke etotal
+thermo_modify format float %.12g
+run 200
+"""
+    code, log, _, _ = run_lammps("nve-2r", data, 2, "on", extra=text)
+    lines = log.splitlines()
+    start = next((k for k, l in enumerate(lines) if l.split()[:2] == ["Step", "Temp"]), None)
+    if code != 0 or start is None:
+        check("LAMMPS NVE 200 steps on 2 ranks: ran", False, log[-800:])
+        return
+    etot = [float(l.split()[4]) for l in lines[start + 1:start + 6]]
+    drift = (max(etot) - min(etot)) / len(pos)
+    check("LAMMPS NVE 200 steps (1 fs, 600 K) on 2 ranks: total energy within 1e-4 eV/atom", drift < 1e-4,
+          f"spread {drift:.1e} eV/atom")
+
+
+def refusal_checks():
+    pos, cell = structure(7, (3, 3, 3))
+    data = os.path.join(workdir, "cubic.data")
+    ag = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump").replace(
+        "kim interactions Cu", "kim interactions Ag")
+    code, log, _, _ = run_lammps("bad-element", data, 1, "on", extra=ag)
+    check("kim interactions Ag: LAMMPS stops with an error naming the species", code != 0 and "ERROR" in log and "Ag" in log,
+          next((l for l in log.splitlines() if "ERROR" in l), "no ERROR line"))
+    real = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump").replace(" metal", " real")
+    code, log, _, _ = run_lammps("bad-units", data, 1, "on", extra=real)
+    kimlog = os.path.join(workdir, "bad-units", "kim.log")
+    klog = open(kimlog).read() if os.path.exists(kimlog) else ""
+    check("kim init … real: LAMMPS stops with an error, kim.log says why", code != 0 and "ERROR" in log and "metal" in klog,
+          next((l for l in klog.splitlines() if "metal" in l), "kim.log has no reason")[:200])
+
+
+def corrupt_check(corrupt_name):
+    """A portable model whose model.sdp was damaged after installing (installed by the Makefile)."""
+    pos, cell = structure(7, (3, 3, 3))
+    data = os.path.join(workdir, "cubic.data")
+    text = LAMMPS_INPUT.format(name=corrupt_name, newton="on", data=os.path.abspath(data), dump="f.dump")
+    code, log, _, _ = run_lammps("bad-model", data, 1, "on", extra=text)
+    kimlog = os.path.join(workdir, "bad-model", "kim.log")
+    klog = open(kimlog).read() if os.path.exists(kimlog) else ""
+    check("corrupt model file: LAMMPS stops with an error (no crash), kim.log names the problem",
+          code not in (0,) and code > 0 and "ERROR" in log and ("checksum" in klog or "truncated" in klog or "corrupt" in klog),
+          next((l for l in klog.splitlines() if "symmd" in l), "kim.log has no reason")[:240])
+    check("corrupt model file: no dump written", not os.path.exists(os.path.join(workdir, "bad-model", "f.dump")))
+
+
+def ase_checks():
+    import ase
+    from ase.calculators.kim import KIM
+    for label, cells, tri, seed in (("cubic", (3, 3, 3), False, 21), ("triclinic", (3, 3, 4), True, 22),
+                                    ("small-cell", (2, 2, 2), False, 23)):
+        pos, cell = structure(seed, cells, triclinic=tri)
+        xyz = os.path.join(workdir, f"ase-{label}.extxyz")
+        write_extxyz(xyz, pos, cell)
+        e_ref, f_ref, w_ref = symmd_eval(xyz)
+        atoms = ase.Atoms("Cu" * len(pos), positions=pos, cell=cell, pbc=True)
+        atoms.calc = KIM(kim_name)
+        e = atoms.get_potential_energy()
+        f = atoms.get_forces()
+        s = atoms.get_stress(voigt=False)
+        vol = atoms.get_volume()
+        tag = f"ASE KIM('{kim_name}') {label} ({len(pos)} atoms)"
+        check(f"{tag}: energy equals symmd eval", abs(e - e_ref) <= 1e-10 * abs(e_ref), f"{e:.12f} vs {e_ref:.12f} eV")
+        check(f"{tag}: forces equal symmd eval", np.abs(f - f_ref).max() <= 1e-9, f"max |ΔF| {np.abs(f - f_ref).max():.1e} eV/Å")
+        ds = np.abs(s - (-w_ref / vol)).max()
+        check(f"{tag}: stress equals −W/V", ds <= 1e-10, f"max |Δσ| {ds:.1e} eV/Å³")
+
+
+if __name__ == "__main__":
+    lammps_checks()
+    nve_check()
+    refusal_checks()
+    if len(sys.argv) > 5:
+        corrupt_check(sys.argv[5])
+    try:
+        ase_checks()
+    except ImportError as e:
+        check("ASE's KIM calculator importable (kimpy in the interop environment)", False, str(e))
+    failed = [n for n, ok in results if not ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
