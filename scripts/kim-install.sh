@@ -91,13 +91,16 @@ export SYMMD_LIBRARY="$LIBDIR/libSymmdC.so"
 export SYMMD_INCLUDE_DIR="$LIBDIR/include"
 export CFLAGS="${CFLAGS:--O2}"
 
-# kim-api-collections-management prints its own build log on failure; it builds in $TMPDIR.
+# kim-api-collections-management builds in $TMPDIR; its (long) build log is printed only on failure.
 install_item() {
-  local what="$1" path="$2"
+  local what="$1" path="$2" log
+  log="$(mktemp "${TMPDIR:-/tmp}/symmd-kim-install.XXXXXX")"
   note "installing $what from $path ..."
-  if ! (cd "${TMPDIR:-/tmp}" && kim-api-collections-management install --force "$COLLECTION" "$path"); then
+  if ! (cd "${TMPDIR:-/tmp}" && kim-api-collections-management install --force "$COLLECTION" "$path") > "$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
     die "kim-api-collections-management could not build or install $what from '$path' (its log is above)."
   fi
+  rm -f "$log"
 }
 
 # --- 2. the driver -------------------------------------------------------------------------------

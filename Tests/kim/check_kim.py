@@ -2,7 +2,7 @@
 """symmd potentials inside LAMMPS (1 and 2 MPI ranks, newton on and off) and ASE, through KIM
 (run by `make test` as `make kim-check`).
 
-Usage: check_kim.py SYMMD_BINARY MODEL KIM_NAME WORKDIR
+Usage: check_kim.py SYMMD_BINARY MODEL KIM_NAME WORKDIR [--corrupt NAME] [--fresh MODEL2 NAME2]
 
 The portable model KIM_NAME (made from MODEL by `symmd kim export`) and the symmd driver must be
 installed where the KIM API finds them (the Makefile installs both into a collection under WORKDIR
@@ -10,8 +10,11 @@ and exports KIM_API_MODEL_DRIVERS_DIR / KIM_API_PORTABLE_MODELS_DIR). Each struc
 twice at full precision, as extxyz for `symmd eval --json` (the reference) and as a LAMMPS data
 file; LAMMPS's energy, per-atom energies, forces and pressure tensor, and ASE's KIM calculator's
 energy, forces and stress, must equal the reference. Then the refusals: an element the model lacks,
-`kim init … real`, a corrupt model file. Prints one PASS/FAIL line per check, exits 1 on a failure.
+`kim init … real`, and (--corrupt) an installed model whose file was damaged. With --fresh, a
+second installed model (a freshly fitted one) goes through the same LAMMPS and ASE comparison. Prints one PASS/FAIL line per check, exits 1 on a failure. With SYMMD_KIM_CHECK_CELLS=K set, only
+the LAMMPS comparison on one K×K×K-cell (4K³-atom) cubic box runs.
 """
+import argparse
 import json
 import os
 import shutil
@@ -20,7 +23,15 @@ import sys
 
 import numpy as np
 
-symmd, model, kim_name, workdir = sys.argv[1:5]
+parser = argparse.ArgumentParser()
+parser.add_argument("symmd")
+parser.add_argument("model")
+parser.add_argument("kim_name")
+parser.add_argument("workdir")
+parser.add_argument("--corrupt", help="an installed portable model whose model.sdp is damaged")
+parser.add_argument("--fresh", nargs=2, metavar=("MODEL", "NAME"), help="a freshly fitted model and its KIM name")
+args = parser.parse_args()
+symmd, model, kim_name, workdir = args.symmd, args.model, args.kim_name, args.workdir
 os.makedirs(workdir, exist_ok=True)
 NKTV2P = 1.6021765e6            # LAMMPS metal: eV/Å³ → bar (its own constant)
 MPIRUN = shutil.which("mpirun.openmpi") or "mpirun.openmpi"
@@ -43,7 +54,7 @@ def structure(seed, cells, a=3.60, triclinic=False):
         cell[1, 0] = 0.07 * cell[1, 1]
         cell[2, 0] = -0.05 * cell[2, 2]
         cell[2, 1] = 0.04 * cell[2, 2]
-    frac = (frac + rng.uniform(-0.012, 0.012, frac.shape)) % 1.0
+    frac = (frac + rng.uniform(-0.13, 0.13, frac.shape) / (np.array(cells) * a)) % 1.0   # ±0.13 Å
     return frac @ cell, cell
 
 
@@ -66,8 +77,8 @@ def write_data(path, pos, cell):
             f.write(f"{i + 1} 1 " + " ".join(f"{x:.17g}" for x in p) + "\n")
 
 
-def symmd_eval(xyz):
-    out = subprocess.run([symmd, "eval", "--model", model, "--structure", xyz, "--json"],
+def symmd_eval(xyz, model_file=None):
+    out = subprocess.run([symmd, "eval", "--model", model_file or model, "--structure", xyz, "--json"],
                          capture_output=True, text=True, check=True)
     r = json.loads(out.stdout)
     return r["energy"], np.array(r["forces"]), np.array(r["virial"]).reshape(3, 3)
@@ -118,10 +129,11 @@ def run_lammps(tag, data, ranks, newton, name=None, extra=""):
     return p.returncode, log + p.stdout + p.stderr, thermo, forces
 
 
-def compare_lammps(label, data, reference, volume, ranks, newton):
+def compare_lammps(label, data, reference, volume, ranks, newton, name=None):
     e_ref, f_ref, w_ref = reference
-    code, log, th, f = run_lammps(f"{label}-{ranks}r-newton-{newton}", data, ranks, newton)
-    tag = f"LAMMPS {label}, {ranks} rank{'s' if ranks > 1 else ''}, newton {newton}"
+    name = name or kim_name
+    code, log, th, f = run_lammps(f"{name}-{label}-{ranks}r-newton-{newton}", data, ranks, newton, name=name)
+    tag = f"LAMMPS {name} {label}, {ranks} rank{'s' if ranks > 1 else ''}, newton {newton}"
     if code != 0 or th is None or f is None:
         check(f"{tag}: ran", False, log[-800:])
         return
@@ -145,17 +157,20 @@ def compare_lammps(label, data, reference, volume, ranks, newton):
     check(f"{tag}: per-atom virials sum to the virial", ds <= 1e-6 * NKTV2P * max(1, np.abs(w_ref).max()), f"max dev {ds:.1e} bar·Å³")
 
 
-def lammps_checks():
-    for label, cells, tri in (("cubic", (3, 3, 3), False), ("triclinic", (3, 3, 4), True)):
+def lammps_checks(big=None, name=None, model_file=None, newtons=("on", "off")):
+    cases = (("cubic", (3, 3, 3), False), ("triclinic", (3, 3, 4), True))
+    if big:
+        cases = ((f"cubic-{4 * big ** 3}", (big, big, big), False),)
+    for label, cells, tri in cases:
         pos, cell = structure(11 if tri else 7, cells, triclinic=tri)
         xyz, data = os.path.join(workdir, f"{label}.extxyz"), os.path.join(workdir, f"{label}.data")
         write_extxyz(xyz, pos, cell)
         write_data(data, pos, cell)
-        reference = symmd_eval(xyz)
+        reference = symmd_eval(xyz, model_file)
         volume = abs(np.linalg.det(cell))
         for ranks in (1, 2):
-            for newton in ("on", "off"):
-                compare_lammps(label, data, reference, volume, ranks, newton)
+            for newton in newtons:
+                compare_lammps(label, data, reference, volume, ranks, newton, name)
 
 
 def nve_check():
@@ -217,22 +232,23 @@ def corrupt_check(corrupt_name):
     check("corrupt model file: no dump written", not os.path.exists(os.path.join(workdir, "bad-model", "f.dump")))
 
 
-def ase_checks():
+def ase_checks(name=None, model_file=None):
     import ase
     from ase.calculators.kim import KIM
+    name = name or kim_name
     for label, cells, tri, seed in (("cubic", (3, 3, 3), False, 21), ("triclinic", (3, 3, 4), True, 22),
                                     ("small-cell", (2, 2, 2), False, 23)):
         pos, cell = structure(seed, cells, triclinic=tri)
         xyz = os.path.join(workdir, f"ase-{label}.extxyz")
         write_extxyz(xyz, pos, cell)
-        e_ref, f_ref, w_ref = symmd_eval(xyz)
+        e_ref, f_ref, w_ref = symmd_eval(xyz, model_file)
         atoms = ase.Atoms("Cu" * len(pos), positions=pos, cell=cell, pbc=True)
-        atoms.calc = KIM(kim_name)
+        atoms.calc = KIM(name)
         e = atoms.get_potential_energy()
         f = atoms.get_forces()
         s = atoms.get_stress(voigt=False)
         vol = atoms.get_volume()
-        tag = f"ASE KIM('{kim_name}') {label} ({len(pos)} atoms)"
+        tag = f"ASE KIM('{name}') {label} ({len(pos)} atoms)"
         check(f"{tag}: energy equals symmd eval", abs(e - e_ref) <= 1e-10 * abs(e_ref), f"{e:.12f} vs {e_ref:.12f} eV")
         check(f"{tag}: forces equal symmd eval", np.abs(f - f_ref).max() <= 1e-9, f"max |ΔF| {np.abs(f - f_ref).max():.1e} eV/Å")
         ds = np.abs(s - (-w_ref / vol)).max()
@@ -240,13 +256,23 @@ def ase_checks():
 
 
 if __name__ == "__main__":
+    if os.environ.get("SYMMD_KIM_CHECK_CELLS"):
+        # One large cubic box only (e.g. 10 → 4 000 atoms), LAMMPS on 1 and 2 ranks.
+        lammps_checks(big=int(os.environ["SYMMD_KIM_CHECK_CELLS"]))
+        failed = [n for n, ok in results if not ok]
+        print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        sys.exit(1 if failed else 0)
     lammps_checks()
     nve_check()
     refusal_checks()
-    if len(sys.argv) > 5:
-        corrupt_check(sys.argv[5])
+    if args.corrupt:
+        corrupt_check(args.corrupt)
+    if args.fresh:
+        lammps_checks(name=args.fresh[1], model_file=args.fresh[0], newtons=("on",))
     try:
         ase_checks()
+        if args.fresh:
+            ase_checks(name=args.fresh[1], model_file=args.fresh[0])
     except ImportError as e:
         check("ASE's KIM calculator importable (kimpy in the interop environment)", False, str(e))
     failed = [n for n, ok in results if not ok]
