@@ -74,16 +74,18 @@ kim-check: kim-lib
 	  $(KIM_BIN)/symmd kim export potentials/cu-emt-se.sdp --name symmd_check_cu --out $(KIM_CHECK_OUT)/symmd_check_cu > /dev/null && \
 	  $(KIM_BIN)/symmd fit Tests/kim/fit-small.toml > $(KIM_CHECK_OUT)/fit.log && \
 	  $(KIM_BIN)/symmd kim export $(KIM_CHECK_OUT)/fit-small.sdp --name symmd_check_fit --out $(KIM_CHECK_OUT)/symmd_check_fit > /dev/null && \
+	  $(KIM_BIN)/symmd kim export potentials/cuau-emt-se.sdp --name symmd_check_cuau --out $(KIM_CHECK_OUT)/symmd_check_cuau > /dev/null && \
 	  cp -r $(KIM_CHECK_OUT)/symmd_check_cu $(KIM_CHECK_OUT)/symmd_check_corrupt && \
 	  sed -i 's/symmd_check_cu/symmd_check_corrupt/' $(KIM_CHECK_OUT)/symmd_check_corrupt/CMakeLists.txt && \
 	  python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=255; open(p,'wb').write(b)" \
 	    $(KIM_CHECK_OUT)/symmd_check_corrupt/model.sdp && \
 	  scripts/kim-install.sh $(KIM_BIN)/libSymmdC.so $(KIM_CHECK_OUT)/symmd_check_cu $(KIM_CHECK_OUT)/symmd_check_corrupt \
-	    $(KIM_CHECK_OUT)/symmd_check_fit \
+	    $(KIM_CHECK_OUT)/symmd_check_fit $(KIM_CHECK_OUT)/symmd_check_cuau \
 	    > $(KIM_CHECK_OUT)/install.log 2>&1 || { cat $(KIM_CHECK_OUT)/install.log; exit 1; } ; \
 	  echo "kim-check: driver and models installed into $(KIM_CHECK_OUT)/collection" && \
 	  $(VENV)/bin/python Tests/kim/check_kim.py $(KIM_BIN)/symmd potentials/cu-emt-se.sdp symmd_check_cu \
-	    $(KIM_CHECK_OUT)/work --corrupt symmd_check_corrupt --fresh $(KIM_CHECK_OUT)/fit-small.sdp symmd_check_fit; \
+	    $(KIM_CHECK_OUT)/work --corrupt symmd_check_corrupt --fresh $(KIM_CHECK_OUT)/fit-small.sdp symmd_check_fit \
+	    --alloy potentials/cuau-emt-se.sdp symmd_check_cuau; \
 	fi
 
 ## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE and mdtraj (pip only when one is missing)

@@ -3,6 +3,7 @@
 (run by `make test` as `make kim-check`).
 
 Usage: check_kim.py SYMMD_BINARY MODEL KIM_NAME WORKDIR [--corrupt NAME] [--fresh MODEL2 NAME2]
+                    [--alloy CUAU_MODEL NAME3]
 
 The portable model KIM_NAME (made from MODEL by `symmd kim export`) and the symmd driver must be
 installed where the KIM API finds them (the Makefile installs both into a collection under WORKDIR
@@ -11,7 +12,8 @@ twice at full precision, as extxyz for `symmd eval --json` (the reference) and a
 file; LAMMPS's energy, per-atom energies, forces and pressure tensor, and ASE's KIM calculator's
 energy, forces and stress, must equal the reference. Then the refusals: an element the model lacks,
 `kim init … real`, and (--corrupt) an installed model whose file was damaged. With --fresh, a
-second installed model (a freshly fitted one) goes through the same LAMMPS and ASE comparison. Prints one PASS/FAIL line per check, exits 1 on a failure. With SYMMD_KIM_CHECK_CELLS=K set, only
+second installed model (a freshly fitted one) goes through the same LAMMPS and ASE comparison; with
+--alloy, a two-species model on a random Cu–Au cell whose LAMMPS types are in the other order. Prints one PASS/FAIL line per check, exits 1 on a failure. With SYMMD_KIM_CHECK_CELLS=K set, only
 the LAMMPS comparison on one K×K×K-cell (4K³-atom) cubic box runs.
 """
 import argparse
@@ -29,6 +31,7 @@ parser.add_argument("model")
 parser.add_argument("kim_name")
 parser.add_argument("workdir")
 parser.add_argument("--corrupt", help="an installed portable model whose model.sdp is damaged")
+parser.add_argument("--alloy", nargs=2, metavar=("MODEL", "NAME"), help="an installed two-species Cu–Au model")
 parser.add_argument("--fresh", nargs=2, metavar=("MODEL", "NAME"), help="a freshly fitted model and its KIM name")
 args = parser.parse_args()
 symmd, model, kim_name, workdir = args.symmd, args.model, args.kim_name, args.workdir
@@ -58,23 +61,30 @@ def structure(seed, cells, a=3.60, triclinic=False):
     return frac @ cell, cell
 
 
-def write_extxyz(path, pos, cell):
+def write_extxyz(path, pos, cell, species=None):
     lattice = " ".join(f"{x:.17g}" for x in cell.reshape(-1))
+    species = species or ["Cu"] * len(pos)
     with open(path, "w") as f:
         f.write(f"{len(pos)}\nLattice=\"{lattice}\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\n")
-        for p in pos:
-            f.write("Cu " + " ".join(f"{x:.17g}" for x in p) + "\n")
+        for e, p in zip(species, pos):
+            f.write(f"{e} " + " ".join(f"{x:.17g}" for x in p) + "\n")
 
 
-def write_data(path, pos, cell):
+MASSES = {"Cu": 63.546, "Au": 196.96657}
+
+
+def write_data(path, pos, cell, species=None, elements=("Cu",)):
+    """LAMMPS data; atom type k+1 is elements[k] (the order given to `kim interactions`)."""
+    species = species or ["Cu"] * len(pos)
     with open(path, "w") as f:
-        f.write(f"symmd check_kim\n\n{len(pos)} atoms\n1 atom types\n\n")
+        f.write(f"symmd check_kim\n\n{len(pos)} atoms\n{len(elements)} atom types\n\n")
         f.write(f"0 {cell[0, 0]:.17g} xlo xhi\n0 {cell[1, 1]:.17g} ylo yhi\n0 {cell[2, 2]:.17g} zlo zhi\n")
         if cell[1, 0] or cell[2, 0] or cell[2, 1]:
             f.write(f"{cell[1, 0]:.17g} {cell[2, 0]:.17g} {cell[2, 1]:.17g} xy xz yz\n")
-        f.write("\nMasses\n\n1 63.546\n\nAtoms # atomic\n\n")
-        for i, p in enumerate(pos):
-            f.write(f"{i + 1} 1 " + " ".join(f"{x:.17g}" for x in p) + "\n")
+        f.write("\nMasses\n\n" + "".join(f"{k + 1} {MASSES[e]}\n" for k, e in enumerate(elements)))
+        f.write("\nAtoms # atomic\n\n")
+        for i, (e, p) in enumerate(zip(species, pos)):
+            f.write(f"{i + 1} {elements.index(e) + 1} " + " ".join(f"{x:.17g}" for x in p) + "\n")
 
 
 def symmd_eval(xyz, model_file=None):
@@ -89,7 +99,7 @@ kim init {name} metal
 newton {newton}
 boundary p p p
 read_data {data}
-kim interactions Cu
+kim interactions {elements}
 neighbor 1.0 bin
 compute pe all pe
 compute peatom all pe/atom
@@ -104,13 +114,13 @@ run 0
 """
 
 
-def run_lammps(tag, data, ranks, newton, name=None, extra=""):
+def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu"):
     """Runs LAMMPS in a folder of its own; returns (returncode, log text, thermo dict, forces)."""
     d = os.path.join(workdir, tag)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "in.lmp"), "w") as f:
         f.write(extra or LAMMPS_INPUT.format(name=name or kim_name, newton=newton, data=os.path.abspath(data),
-                                            dump="forces.dump"))
+                                            dump="forces.dump", elements=elements))
     cmd = ["lmp", "-in", "in.lmp", "-log", "log.lammps", "-screen", "none"]
     if ranks > 1:
         cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks),
@@ -129,10 +139,11 @@ def run_lammps(tag, data, ranks, newton, name=None, extra=""):
     return p.returncode, log + p.stdout + p.stderr, thermo, forces
 
 
-def compare_lammps(label, data, reference, volume, ranks, newton, name=None):
+def compare_lammps(label, data, reference, volume, ranks, newton, name=None, elements="Cu"):
     e_ref, f_ref, w_ref = reference
     name = name or kim_name
-    code, log, th, f = run_lammps(f"{name}-{label}-{ranks}r-newton-{newton}", data, ranks, newton, name=name)
+    code, log, th, f = run_lammps(f"{name}-{label}-{ranks}r-newton-{newton}", data, ranks, newton, name=name,
+                                  elements=elements)
     tag = f"LAMMPS {name} {label}, {ranks} rank{'s' if ranks > 1 else ''}, newton {newton}"
     if code != 0 or th is None or f is None:
         check(f"{tag}: ran", False, log[-800:])
@@ -205,12 +216,12 @@ run 200
 def refusal_checks():
     pos, cell = structure(7, (3, 3, 3))
     data = os.path.join(workdir, "cubic.data")
-    ag = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump").replace(
-        "kim interactions Cu", "kim interactions Ag")
+    ag = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump", elements="Ag")
     code, log, _, _ = run_lammps("bad-element", data, 1, "on", extra=ag)
     check("kim interactions Ag: LAMMPS stops with an error naming the species", code != 0 and "ERROR" in log and "Ag" in log,
           next((l for l in log.splitlines() if "ERROR" in l), "no ERROR line"))
-    real = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump").replace(" metal", " real")
+    real = LAMMPS_INPUT.format(name=kim_name, newton="on", data=os.path.abspath(data), dump="f.dump",
+                               elements="Cu").replace(" metal", " real")
     code, log, _, _ = run_lammps("bad-units", data, 1, "on", extra=real)
     kimlog = os.path.join(workdir, "bad-units", "kim.log")
     klog = open(kimlog).read() if os.path.exists(kimlog) else ""
@@ -222,7 +233,7 @@ def corrupt_check(corrupt_name):
     """A portable model whose model.sdp was damaged after installing (installed by the Makefile)."""
     pos, cell = structure(7, (3, 3, 3))
     data = os.path.join(workdir, "cubic.data")
-    text = LAMMPS_INPUT.format(name=corrupt_name, newton="on", data=os.path.abspath(data), dump="f.dump")
+    text = LAMMPS_INPUT.format(name=corrupt_name, newton="on", data=os.path.abspath(data), dump="f.dump", elements="Cu")
     code, log, _, _ = run_lammps("bad-model", data, 1, "on", extra=text)
     kimlog = os.path.join(workdir, "bad-model", "kim.log")
     klog = open(kimlog).read() if os.path.exists(kimlog) else ""
@@ -230,6 +241,29 @@ def corrupt_check(corrupt_name):
           code not in (0,) and code > 0 and "ERROR" in log and ("checksum" in klog or "truncated" in klog or "corrupt" in klog),
           next((l for l in klog.splitlines() if "symmd" in l), "kim.log has no reason")[:240])
     check("corrupt model file: no dump written", not os.path.exists(os.path.join(workdir, "bad-model", "f.dump")))
+
+
+def alloy_checks(model_file, name):
+    """A random Cu–Au fcc alloy: LAMMPS types in the order Au, Cu (the model's type map is Cu, Au), so
+    the driver's species mapping is exercised; LAMMPS on 1 and 2 ranks and ASE against symmd eval."""
+    import ase
+    from ase.calculators.kim import KIM
+    rng = np.random.default_rng(31)
+    pos, cell = structure(31, (3, 3, 3), a=3.86, triclinic=True)
+    species = list(rng.choice(["Cu", "Au"], size=len(pos)))
+    xyz, data = os.path.join(workdir, "alloy.extxyz"), os.path.join(workdir, "alloy.data")
+    write_extxyz(xyz, pos, cell, species)
+    write_data(data, pos, cell, species, elements=("Au", "Cu"))
+    reference = symmd_eval(xyz, model_file)
+    for ranks in (1, 2):
+        compare_lammps(f"alloy (Au, Cu: {species.count('Au')} Au)", data, reference, abs(np.linalg.det(cell)), ranks, "on",
+                       name, elements="Au Cu")
+    atoms = ase.Atoms(species, positions=pos, cell=cell, pbc=True)
+    atoms.calc = KIM(name)
+    e_ref, f_ref, _ = reference
+    check(f"ASE KIM('{name}') alloy: energy and forces equal symmd eval",
+          abs(atoms.get_potential_energy() - e_ref) <= 1e-10 * abs(e_ref) and np.abs(atoms.get_forces() - f_ref).max() <= 1e-9,
+          f"ΔE {atoms.get_potential_energy() - e_ref:.1e} eV, max |ΔF| {np.abs(atoms.get_forces() - f_ref).max():.1e} eV/Å")
 
 
 def ase_checks(name=None, model_file=None):
@@ -271,6 +305,8 @@ if __name__ == "__main__":
         lammps_checks(name=args.fresh[1], model_file=args.fresh[0], newtons=("on",))
     try:
         ase_checks()
+        if args.alloy:
+            alloy_checks(*args.alloy)
         if args.fresh:
             ase_checks(name=args.fresh[1], model_file=args.fresh[0])
     except ImportError as e:
