@@ -63,14 +63,16 @@ kim: kim-lib
 	@echo "         mpirun.openmpi -np 2 lmp -in examples/lammps/in.cu-kim   (add --allow-run-as-root as root)"
 	@echo "ASE:     .venv/bin/python examples/ase/cu_kim.py    (make venv first)"
 
-## kim-check: driver + models in a throw-away KIM collection; LAMMPS (1, 2 ranks) and ASE against symmd eval
+## kim-check: driver + models in a throw-away KIM user collection (its own KIM_API_CONFIGURATION_FILE, so
+## the real one is never touched); LAMMPS (1, 2 ranks) and ASE against symmd eval
 kim-check: kim-lib
 	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "kim-check: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
 	  $(MAKE) --no-print-directory venv && \
 	  rm -rf $(KIM_CHECK_OUT) && mkdir -p $(KIM_CHECK_OUT) && \
-	  export KIM_API_MODEL_DRIVERS_DIR="$$PWD/$(KIM_CHECK_OUT)/collection/drivers" \
-	         KIM_API_PORTABLE_MODELS_DIR="$$PWD/$(KIM_CHECK_OUT)/collection/models" \
-	         SYMMD_KIM_COLLECTION=environment SYMMD_KIM_LIBDIR="$$PWD/$(KIM_CHECK_OUT)/lib" OMP_NUM_THREADS=1 && \
+	  c="$$PWD/$(KIM_CHECK_OUT)/collection" && mkdir -p "$$c/drivers" "$$c/models" "$$c/simulator-models" && \
+	  printf 'model-drivers-dir = %s\nportable-models-dir = %s\nsimulator-models-dir = %s\n' \
+	    "$$c/drivers" "$$c/models" "$$c/simulator-models" > "$$c/kim-api.config" && \
+	  export KIM_API_CONFIGURATION_FILE="$$c/kim-api.config" SYMMD_KIM_LIBDIR="$$PWD/$(KIM_CHECK_OUT)/lib" OMP_NUM_THREADS=1 && \
 	  $(KIM_BIN)/symmd kim export potentials/cu-emt-se.sdp --name symmd_check_cu --out $(KIM_CHECK_OUT)/symmd_check_cu > /dev/null && \
 	  $(KIM_BIN)/symmd fit Tests/kim/fit-small.toml > $(KIM_CHECK_OUT)/fit.log && \
 	  $(KIM_BIN)/symmd kim export $(KIM_CHECK_OUT)/fit-small.sdp --name symmd_check_fit --out $(KIM_CHECK_OUT)/symmd_check_fit > /dev/null && \

@@ -21,9 +21,9 @@
 #                   swift build -c release --product SymmdC -Xswiftc -static-stdlib
 #   MODEL_DIR     portable-model folders to install after the driver.
 # Environment: SYMMD_KIM_LIBDIR (see above); CFLAGS (default -O2, the KIM tool builds without
-#   optimisation otherwise); SYMMD_KIM_COLLECTION (default user; `environment` installs into the
-#   first folders of KIM_API_MODEL_DRIVERS_DIR and KIM_API_PORTABLE_MODELS_DIR instead, as the
-#   tests do, leaving the user collection alone).
+#   optimisation otherwise); KIM_API_CONFIGURATION_FILE (a KIM config file naming other user-collection
+#   folders: `make kim-check` installs into a throw-away collection that way). `--force` replaces an
+#   item of the same name in whichever collection holds it, so never point the tests at the real one.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,15 +31,6 @@ DRIVER_NAME="symmd_driver"
 DRIVER_SRC="$ROOT/kim/driver"
 HEADER="$ROOT/Sources/CSymmdAPI/include/symmd.h"
 LIBDIR="${SYMMD_KIM_LIBDIR:-$HOME/.local/lib/symmd}"
-COLLECTION="${SYMMD_KIM_COLLECTION:-user}"
-case "$COLLECTION" in
-  user) ;;
-  environment)
-    [ -n "${KIM_API_MODEL_DRIVERS_DIR:-}" ] && [ -n "${KIM_API_PORTABLE_MODELS_DIR:-}" ] \
-      || die "SYMMD_KIM_COLLECTION=environment needs KIM_API_MODEL_DRIVERS_DIR and KIM_API_PORTABLE_MODELS_DIR set."
-    mkdir -p "${KIM_API_MODEL_DRIVERS_DIR%%:*}" "${KIM_API_PORTABLE_MODELS_DIR%%:*}" ;;
-  *) die "SYMMD_KIM_COLLECTION must be 'user' or 'environment', not '$COLLECTION'." ;;
-esac
 
 die() { printf 'kim-install: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'kim-install: %s\n' "$*"; }
@@ -96,7 +87,7 @@ install_item() {
   local what="$1" path="$2" log
   log="$(mktemp "${TMPDIR:-/tmp}/symmd-kim-install.XXXXXX")"
   note "installing $what from $path ..."
-  if ! (cd "${TMPDIR:-/tmp}" && kim-api-collections-management install --force "$COLLECTION" "$path") > "$log" 2>&1; then
+  if ! (cd "${TMPDIR:-/tmp}" && kim-api-collections-management install --force user "$path") > "$log" 2>&1; then
     cat "$log" >&2; rm -f "$log"
     die "kim-api-collections-management could not build or install $what from '$path' (its log is above)."
   fi
@@ -133,7 +124,7 @@ done
 
 # --- summary -------------------------------------------------------------------------------------
 echo
-note "done. Installed into the KIM $COLLECTION collection:"
+note "done. Installed into the KIM user collection${KIM_API_CONFIGURATION_FILE:+ of $KIM_API_CONFIGURATION_FILE}:"
 echo "  driver  $DRIVER_NAME (libSymmdC.so from $LIBDIR)"
 for m in ${installed_models[@]+"${installed_models[@]}"}; do echo "  model   $m"; done
 if [ ${#installed_models[@]} -gt 0 ]; then

@@ -6,8 +6,8 @@ Usage: check_kim.py SYMMD_BINARY MODEL KIM_NAME WORKDIR [--corrupt NAME] [--fres
                     [--alloy CUAU_MODEL NAME3]
 
 The portable model KIM_NAME (made from MODEL by `symmd kim export`) and the symmd driver must be
-installed where the KIM API finds them (the Makefile installs both into a collection under WORKDIR
-and exports KIM_API_MODEL_DRIVERS_DIR / KIM_API_PORTABLE_MODELS_DIR). Each structure is written
+installed where the KIM API finds them (the Makefile installs both into a throw-away user collection
+named by KIM_API_CONFIGURATION_FILE, which is forwarded to every MPI rank). Each structure is written
 twice at full precision, as extxyz for `symmd eval --json` (the reference) and as a LAMMPS data
 file; LAMMPS's energy, per-atom energies, forces and pressure tensor, and ASE's KIM calculator's
 energy, forces and stress, must equal the reference. Then the refusals: an element the model lacks,
@@ -124,7 +124,7 @@ def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu"):
     cmd = ["lmp", "-in", "in.lmp", "-log", "log.lammps", "-screen", "none"]
     if ranks > 1:
         cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks),
-               "-x", "KIM_API_MODEL_DRIVERS_DIR", "-x", "KIM_API_PORTABLE_MODELS_DIR", "-x", "OMP_NUM_THREADS"] + cmd
+               "-x", "KIM_API_CONFIGURATION_FILE", "-x", "OMP_NUM_THREADS"] + cmd
     p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=600)
     log = open(os.path.join(d, "log.lammps")).read() if os.path.exists(os.path.join(d, "log.lammps")) else ""
     thermo, forces = None, None
