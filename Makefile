@@ -90,10 +90,10 @@ kim-check: kim-lib
 	    --alloy potentials/cuau-emt-se.sdp symmd_check_cuau; \
 	fi
 
-## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE and mdtraj (pip only when one is missing)
+## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE, mdtraj and kimpy (pip only when one is missing)
 venv: kim-deps
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj" 2>/dev/null || { \
+	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj, kimpy" 2>/dev/null || { \
 	  echo "Installing into $(VENV): $(PY_PACKAGES)"; \
 	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES) || { \
 	    echo "error: pip install $(PY_PACKAGES) into $(VENV) failed (is PyPI reachable?); set SYMMD_SKIP_INTEROP=1 to skip the interoperability test" >&2; exit 1; }; }

@@ -12,10 +12,7 @@ public func symmdModelCompute(_ model: OpaquePointer?, _ particleCount: Int64, _
                               _ neighborFn: symmd_neighbor_fn?, _ context: UnsafeMutableRawPointer?,
                               _ outputs: UnsafeMutablePointer<symmd_outputs>?,
                               _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> symmd_status {
-    func fail(_ status: symmd_status, _ text: String) -> symmd_status {
-        writeMessage("symmd_model_compute: \(text)", to: message, size: messageSize)
-        return status
-    }
+    let fail = MessageSink(entry: "symmd_model_compute", buffer: message, size: messageSize).fail
     guard let model else { return fail(SYMMD_ERROR_ARGUMENT, "model is NULL") }
     guard let neighborFn else { return fail(SYMMD_ERROR_ARGUMENT, "neighbor function is NULL") }
     guard particleCount >= 0, particleCount < Int64(Int32.max) else {
@@ -56,10 +53,7 @@ public func symmdModelComputeCell(_ model: OpaquePointer?, _ particleCount: Int6
                                   _ types: UnsafePointer<Int32>?, _ cell: UnsafePointer<Double>?,
                                   _ periodic: UnsafePointer<Int32>?, _ outputs: UnsafeMutablePointer<symmd_outputs>?,
                                   _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> symmd_status {
-    func fail(_ status: symmd_status, _ text: String) -> symmd_status {
-        writeMessage("symmd_model_compute_cell: \(text)", to: message, size: messageSize)
-        return status
-    }
+    let fail = MessageSink(entry: "symmd_model_compute_cell", buffer: message, size: messageSize).fail
     guard let model else { return fail(SYMMD_ERROR_ARGUMENT, "model is NULL") }
     guard let cell else { return fail(SYMMD_ERROR_ARGUMENT, "cell is NULL") }
     guard particleCount > 0, particleCount < Int64(Int32.max), let positions, let types else {

@@ -36,3 +36,19 @@ func writeMessage(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, size:
     for (k, b) in bytes.enumerated() { buffer[k] = CChar(bitPattern: b) }
     buffer[bytes.count] = 0
 }
+
+/// Where an entry's failure messages go: the caller's buffer, prefixed with the entry's name.
+struct MessageSink {
+    /// The C entry's name (e.g. `symmd_model_compute`).
+    let entry: String
+    /// The caller's message buffer (may be NULL).
+    let buffer: UnsafeMutablePointer<CChar>?
+    /// Its size in bytes.
+    let size: Int
+
+    /// Writes "entry: text" and returns `status`.
+    func fail(_ status: symmd_status, _ text: String) -> symmd_status {
+        writeMessage("\(entry): \(text)", to: buffer, size: size)
+        return status
+    }
+}

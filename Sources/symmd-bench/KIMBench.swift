@@ -41,15 +41,42 @@ enum KIMBench {
         """
     }
 
+    /// Context for what the KIM seam costs elsewhere: the kim-api example model LennardJones_Ar
+    /// (ε 0.0104 eV, σ 3.40 Å, r_c 8.15 Å, unshifted; full list) or LAMMPS's native `lj/cut`
+    /// with the same parameters (half list), on 4 000 fcc argon atoms, 500 NVE steps of 2 fs.
+    /// The two give the same energies to every printed digit.
+    static func argonInput(kim: Bool) -> String {
+        let head = kim ? "kim init LennardJones_Ar metal" : "units metal"
+        let pair = kim ? "kim interactions Ar" : "pair_style lj/cut 8.15\npair_coeff 1 1 0.0104 3.40"
+        return """
+        \(head)
+        lattice fcc 5.26
+        region box block 0 10 0 10 0 10
+        create_box 1 box
+        create_atoms 1 box
+        \(pair)
+        mass 1 39.948
+        velocity all create 40 4928459 mom yes rot yes dist gaussian
+        neighbor 1.0 bin
+        neigh_modify every 1 delay 0 check yes
+        timestep 0.002
+        fix 1 all nve
+        thermo 100
+        run 1
+        run 500
+
+        """
+    }
+
     /// LAMMPS's loop seconds of the timed run on `ranks` MPI ranks (Debian's OpenMPI launcher),
     /// with a note; nil when lmp, mpirun.openmpi or the portable model is missing.
-    static func lammpsSeconds(ranks: Int) -> (Double?, String) {
+    static func lammpsSeconds(ranks: Int, input text: String? = nil) -> (Double?, String) {
         guard runProcess("sh", ["-c", "command -v lmp"]).status == 0 else { return (nil, "lmp not found") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("symmd-kim-bench-\(getpid())-\(ranks)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("in.kim")
-        do { try lammpsInput(steps: steps).write(to: input, atomically: true, encoding: .utf8) } catch {
+        do { try (text ?? lammpsInput(steps: steps)).write(to: input, atomically: true, encoding: .utf8) } catch {
             return (nil, "cannot write \(input.path)")
         }
         var command = ["lmp", "-nocite", "-in", input.path, "-log", "none"]
@@ -111,6 +138,16 @@ enum KIMBench {
                                    anchor: one.0 == nil ? nil : "kim-lammps-1r", anchor_value: one.0.map { $0 * perAtomStep },
                                    ratio: ratio,
                                    note: "LAMMPS + KIM + symmd on 2 MPI ranks (mpirun.openmpi) against 1 rank; speed-up \(ratio.map { String(format: "%.2f", 1 / $0) } ?? "–")×; \(note); load \(load)")
+            },
+            Benchmark(name: "kim-lammps-lj-ar4000-1r") { _ in
+                let load = DeepInferBench.loadAverage()
+                let (viaKIM, kimNote) = lammpsSeconds(ranks: 1, input: argonInput(kim: true))
+                let (native, _) = lammpsSeconds(ranks: 1, input: argonInput(kim: false))
+                let perStep = 1e6 / Double(4000 * 500)
+                return BenchResult(name: "kim-lammps-lj-ar4000-1r", unit: "µs/atom/step", symmd: (viaKIM ?? .nan) * perStep,
+                                   anchor: native == nil ? nil : "lammps-lj/cut", anchor_value: native.map { $0 * perStep },
+                                   ratio: viaKIM.flatMap { k in native.map { k / $0 } },
+                                   note: "context, no symmd inside: kim-api's LennardJones_Ar through KIM against LAMMPS's own lj/cut with the same parameters (4000 Ar, 500 steps; the KIM model walks a full list, lj/cut a half list); \(kimNote); load \(load)")
             },
         ]
     }

@@ -55,7 +55,9 @@ typedef struct symmd_model symmd_model;
 
 /**
  * Where an evaluation writes its results; every pointer may be NULL (that quantity is not
- * computed or not written). Arrays are owned by the caller and sized for `particle_count`.
+ * computed or not written). Arrays are owned by the caller and sized for `particle_count`; on
+ * success every element of each given array is overwritten (never accumulated into), on failure
+ * none is touched.
  */
 typedef struct symmd_outputs {
     /** Energy of the contributing particles (eV): one double. */
