@@ -61,7 +61,12 @@ public struct AtomEnvironments: Sendable {
         }
         out.neighbor = Array(neighbor[(range.lowerBound * slotCount)..<(range.upperBound * slotCount)])
         out.displacement = Array(displacement[(3 * range.lowerBound * slotCount)..<(3 * range.upperBound * slotCount)])
-        out.overflows = overflows.filter { range.contains($0.atom - firstAtom) }
+        if let c = centerParticles {
+            let kept = Set(c[range].map(Int.init))
+            out.overflows = overflows.filter { kept.contains($0.atom) }
+        } else {
+            out.overflows = overflows.filter { range.contains($0.atom - firstAtom) }
+        }
         return out
     }
 
@@ -131,8 +136,8 @@ public struct AtomEnvironments: Sendable {
         let noShift = [Double](repeating: 0, count: 3)
         let shiftArray = shifts ?? noShift
         let shiftStride = shifts == nil ? 0 : 1
-        let identity: [Int32] = []
-        let centerArray = centers ?? identity
+        let noCenters: [Int32] = []
+        let centerArray = centers ?? noCenters
         let mapped = centers != nil
         // Explicit particles: a caller's list may name the centre itself; a periodic list names only
         // its images (non-zero shift), which are real neighbors.

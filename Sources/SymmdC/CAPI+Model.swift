@@ -83,6 +83,20 @@ public func symmdModelFileVersion(_ model: OpaquePointer?) -> Int32 {
     Int32(DeepPotentialModel.fileVersion)
 }
 
+/// `symmd_model_compress`: tabulated embedding nets with interval `stride` (normalised s).
+@_cdecl("symmd_model_compress")
+public func symmdModelCompress(_ model: OpaquePointer?, _ stride: Double,
+                               _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> symmd_status {
+    let fail = MessageSink(entry: "symmd_model_compress", buffer: message, size: messageSize).fail
+    guard let model else { return fail(SYMMD_ERROR_ARGUMENT, "model is NULL") }
+    guard stride.isFinite, stride > 0, stride <= 1 else {
+        return fail(SYMMD_ERROR_ARGUMENT, "stride \(stride): expected a number in (0, 1], e.g. 0.01")
+    }
+    let handle = ModelHandle.from(model)
+    handle.state.withLock { _ in handle.model.compress(stride: stride) }
+    return SYMMD_OK
+}
+
 /// `symmd_model_sel_overflow_count`: atoms whose neighbors exceeded sel, over all evaluations.
 @_cdecl("symmd_model_sel_overflow_count")
 public func symmdModelSelOverflowCount(_ model: OpaquePointer?) -> Int64 {

@@ -72,7 +72,7 @@ enum KIMBench {
 
     /// LAMMPS's loop seconds of the timed run on `ranks` MPI ranks (Debian's OpenMPI launcher),
     /// with a note; nil when lmp, mpirun.openmpi or the portable model is missing.
-    static func lammpsSeconds(ranks: Int, input text: String? = nil) -> (Double?, String) {
+    static func lammpsSeconds(ranks: Int, input text: String? = nil, compress: Bool = false) -> (Double?, String) {
         guard runProcess("sh", ["-c", "command -v lmp"]).status == 0 else { return (nil, "lmp not found") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("symmd-kim-bench-\(getpid())-\(ranks)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -84,9 +84,10 @@ enum KIMBench {
         var command = ["lmp", "-nocite", "-in", input.path, "-log", "none"]
         if ranks > 1 {
             command = ["mpirun.openmpi", "--allow-run-as-root", "-np", "\(ranks)",
-                       "-x", "OMP_NUM_THREADS", "-x", "OPENBLAS_NUM_THREADS"] + command
+                       "-x", "OMP_NUM_THREADS", "-x", "OPENBLAS_NUM_THREADS", "-x", "SYMMD_COMPRESS"] + command
         }
-        let r = runProcess(command[0], Array(command.dropFirst()), environment: ["OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"],
+        let r = runProcess(command[0], Array(command.dropFirst()),
+                           environment: ["OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "SYMMD_COMPRESS": compress ? "1" : "0"],
                            directory: dir.path)
         let loops = r.output.split(separator: "\n").filter { $0.hasPrefix("Loop time of") }
         guard r.status == 0, let last = loops.last, let t = Double(last.split(separator: " ")[3]) else {
@@ -97,14 +98,16 @@ enum KIMBench {
         return (t, "\(last.trimmingCharacters(in: .whitespaces)); \(grid.trimmingCharacters(in: .whitespaces))")
     }
 
-    /// symmd's own seconds for the same steps, one thread.
-    static func symmdSeconds() throws -> Double {
+    /// symmd's own seconds for the same steps, one thread (tabulated embedding nets with `compress`).
+    static func symmdSeconds(compress: Bool = false) throws -> Double {
         openblas_set_num_threads(1)
         AtomisticsParallel.threads = 1
         var s = try Lattice.fcc.system(latticeConstant: 3.59, cells: [10, 10, 10], mass: 63.546, typeName: "Cu")
         var rng = Xoshiro256StarStar(seed: 300)
         try s.setMaxwellBoltzmannVelocities(temperature: 300, using: &rng)
-        var f = try ForceEvaluator(potential: DeepPotential(contentsOf: modelPath), skin: 1, units: .metal)
+        let potential = try DeepPotential(contentsOf: modelPath)
+        if compress { potential.model.compress(stride: 0.01) }
+        var f = try ForceEvaluator(potential: potential, skin: 1, units: .metal)
         var vv = try VelocityVerlet(timestep: 0.001)
         try f.evaluate(&s)
         try vv.step(&s, forces: &f)  // warm-up, as LAMMPS's `run 1`
@@ -117,30 +120,40 @@ enum KIMBench {
     /// The one-rank LAMMPS figure, shared by both entries (measured once).
     static let oneRank = Mutex<(Double?, String)?>(nil)
 
+    /// LAMMPS + KIM + symmd on one rank against symmd's own run, alternated, medians of `repeats`;
+    /// with `compress` both sides tabulate the embedding nets (SYMMD_COMPRESS=1, `compress()`).
+    static func seam(compress: Bool) -> Benchmark {
+        let name = compress ? "kim-lammps-cu4000-compressed-1r" : "kim-lammps-cu4000-1r"
+        let perAtomStep = 1e6 / Double(4000 * steps)
+        return Benchmark(name: name) { _ in
+            let load = DeepInferBench.loadAverage()
+            // Alternated, median of `repeats` each: the shared machine's noise hits both sides.
+            var mine: [Double] = [], theirs: [Double] = []
+            var note = ""
+            for _ in 0..<repeats {
+                mine.append(try symmdSeconds(compress: compress))
+                let (t, n) = lammpsSeconds(ranks: 1, compress: compress)
+                note = n
+                if let t { theirs.append(t) } else { break }
+            }
+            let ours = median(mine)
+            let lmp = theirs.count == repeats ? median(theirs) : nil
+            note += "; median of \(repeats) alternated runs each (symmd \(mine.map { String(format: "%.2f", $0) }.joined(separator: " ")) s, LAMMPS \(theirs.map { String(format: "%.2f", $0) }.joined(separator: " ")) s)"
+            if !compress { oneRank.withLock { $0 = (lmp, note) } }
+            let what = compress ? "both with tabulated embedding nets (SYMMD_COMPRESS=1 / compress(stride: 0.01))" : "exact nets"
+            return BenchResult(name: name, unit: "µs/atom/step", symmd: (lmp ?? .nan) * perAtomStep,
+                               anchor: lmp == nil ? nil : "symmd-run", anchor_value: ours * perAtomStep,
+                               ratio: lmp.map { $0 / ours },
+                               note: "LAMMPS + KIM + symmd (1 rank) against symmd's own NVE of the same 4000-atom box, \(steps) steps, 1 thread, \(what); ratio = the seam's cost; \(note); load \(load)")
+        }
+    }
+
     /// The benchmark entries.
     static func benchmarks() -> [Benchmark] {
         let perAtomStep = 1e6 / Double(4000 * steps)
         return [
-            Benchmark(name: "kim-lammps-cu4000-1r") { _ in
-                let load = DeepInferBench.loadAverage()
-                // Alternated, median of `repeats` each: the shared machine's noise hits both sides.
-                var mine: [Double] = [], theirs: [Double] = []
-                var note = ""
-                for _ in 0..<repeats {
-                    mine.append(try symmdSeconds())
-                    let (t, n) = lammpsSeconds(ranks: 1)
-                    note = n
-                    if let t { theirs.append(t) } else { break }
-                }
-                let ours = median(mine)
-                let lmp = theirs.count == repeats ? median(theirs) : nil
-                note += "; median of \(repeats) alternated runs each (symmd \(mine.map { String(format: "%.2f", $0) }.joined(separator: " ")) s, LAMMPS \(theirs.map { String(format: "%.2f", $0) }.joined(separator: " ")) s)"
-                oneRank.withLock { $0 = (lmp, note) }
-                return BenchResult(name: "kim-lammps-cu4000-1r", unit: "µs/atom/step", symmd: (lmp ?? .nan) * perAtomStep,
-                                   anchor: lmp == nil ? nil : "symmd-run", anchor_value: ours * perAtomStep,
-                                   ratio: lmp.map { $0 / ours },
-                                   note: "LAMMPS + KIM + symmd (1 rank) against symmd's own NVE of the same 4000-atom box, \(steps) steps, 1 thread; ratio = the seam's cost; \(note); load \(load)")
-            },
+            seam(compress: false),
+            seam(compress: true),
             Benchmark(name: "kim-lammps-cu4000-2r") { _ in
                 let load = DeepInferBench.loadAverage()
                 let one = oneRank.withLock { $0 } ?? lammpsSeconds(ranks: 1)

@@ -187,6 +187,53 @@ struct CAPITests {
         }
     }
 
+    @Test("symmd_model_compress: tabulated nets change forces at the 1e-7 level; a bad stride is refused")
+    func compression() throws {
+        let sys = try Self.copper(seed: 9)
+        let n = sys.count
+        let types = [Int32](repeating: 0, count: n)
+        var message = [CChar](repeating: 0, count: 256)
+        func forces(_ h: OpaquePointer) throws -> [Double] {
+            var f = [Double](repeating: 0, count: 3 * n)
+            let status = f.withUnsafeMutableBufferPointer { fp in
+                var out = symmd_outputs(energy: nil, particle_energy: nil, forces: fp.baseAddress, virial: nil, particle_virial: nil)
+                return symmdModelComputeCell(h, Int64(n), sys.positions, types, sys.box.vectors, nil, &out, &message, message.count)
+            }
+            try #require(status == SYMMD_OK, "\(cText(message))")
+            return f
+        }
+        let h = try Self.load(Self.copperModel)
+        defer { symmdModelFree(h) }
+        let exact = try forces(h)
+        #expect(symmdModelCompress(h, 0, &message, message.count) == SYMMD_ERROR_ARGUMENT)
+        #expect(cText(message).contains("stride 0.0"))
+        #expect(symmdModelCompress(h, .nan, &message, message.count) == SYMMD_ERROR_ARGUMENT)
+        #expect(symmdModelCompress(h, 0.01, &message, message.count) == SYMMD_OK)
+        let tabulated = try forces(h)
+        let d = zip(exact, tabulated).map { abs($0 - $1) }.max()!
+        #expect(d > 0 && d < 1e-5, "max |ΔF| \(d) eV/Å")
+    }
+
+    @Test("Two threads give the ghosts the same forces as one (partial sums cover every particle)")
+    func threadsCoverGhosts() throws {
+        let model = try DeepPotentialModel.load(from: Self.copperModel)
+        let sys = try Self.copper(seed: 5)
+        let parts = Self.particles(sys, reach: 7)
+        let total = parts.owner.count
+        let flags = (0..<total).map { $0 < parts.owned }
+        let types = [Int](repeating: 0, count: total)
+        let one = try model.evaluateParticles(positions: parts.positions, types: types, contributing: flags,
+                                              offsets: parts.offsets, neighbors: parts.neighbors,
+                                              particleVirials: true, threads: 1)
+        let two = try model.evaluateParticles(positions: parts.positions, types: types, contributing: flags,
+                                              offsets: parts.offsets, neighbors: parts.neighbors,
+                                              particleVirials: true, threads: 2)
+        #expect(abs(one.energy - two.energy) < 1e-12 * abs(one.energy))
+        #expect(zip(one.forces, two.forces).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(one.particleVirials!, two.particleVirials!).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(one.forces[(3 * parts.owned)...].contains { abs($0) > 1e-3 })
+    }
+
     @Test("The cell entry equals symmd's MD path (DeepPotential.compute) on a triclinic cell")
     func cellEntryEqualsMDPath() throws {
         let h = try Self.load(Self.copperModel)

@@ -105,8 +105,8 @@ compute pe all pe
 compute peatom all pe/atom
 compute pesum all reduce sum c_peatom
 compute satom all stress/atom NULL virial
-compute ssum all reduce sum c_satom[1] c_satom[2] c_satom[3]
-thermo_style custom step pe c_pesum press pxx pyy pzz pxy pxz pyz vol c_ssum[1] c_ssum[2] c_ssum[3]
+compute ssum all reduce sum c_satom[1] c_satom[2] c_satom[3] c_satom[4] c_satom[5] c_satom[6]
+thermo_style custom step pe c_pesum press pxx pyy pzz pxy pxz pyz vol c_ssum[1] c_ssum[2] c_ssum[3] c_ssum[4] c_ssum[5] c_ssum[6]
 thermo_modify format float %.17g
 dump f all custom 1 {dump} id fx fy fz
 dump_modify f format float %.17g sort id
@@ -114,7 +114,7 @@ run 0
 """
 
 
-def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu"):
+def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu", env=None):
     """Runs LAMMPS in a folder of its own; returns (returncode, log text, thermo dict, forces)."""
     d = os.path.join(workdir, tag)
     os.makedirs(d, exist_ok=True)
@@ -124,8 +124,9 @@ def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu"):
     cmd = ["lmp", "-in", "in.lmp", "-log", "log.lammps", "-screen", "none"]
     if ranks > 1:
         cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks),
-               "-x", "KIM_API_CONFIGURATION_FILE", "-x", "OMP_NUM_THREADS"] + cmd
-    p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=600)
+               "-x", "KIM_API_CONFIGURATION_FILE", "-x", "OMP_NUM_THREADS", "-x", "SYMMD_COMPRESS"] + cmd
+    p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, **(env or {"SYMMD_COMPRESS": "0"})))
     log = open(os.path.join(d, "log.lammps")).read() if os.path.exists(os.path.join(d, "log.lammps")) else ""
     thermo, forces = None, None
     lines = log.splitlines()
@@ -163,8 +164,10 @@ def compare_lammps(label, data, reference, volume, ranks, newton, name=None, ele
     press_ref = np.trace(w_ref) / 3 / volume * NKTV2P
     check(f"{tag}: pressure tensor equals symmd eval's virial/V", dp <= 1e-6 * max(1, abs(press_ref)),
           f"press {th['Press']:.6f} vs {press_ref:.6f} bar, max |ΔP_ab| {dp:.1e} bar")
-    # compute stress/atom (from the model's per-atom virials) is −(per-atom pressure)·volume: Σ S_aa = −W_aa.
-    ds = max(abs(th[f"c_ssum[{k + 1}]"] + w_ref[k, k] * NKTV2P) for k in range(3))
+    # compute stress/atom (from the model's per-atom virials) is −(per-atom pressure)·volume: Σ S_ab = −W_ab,
+    # in LAMMPS's order xx, yy, zz, xy, xz, yz.
+    order = [(0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2)]
+    ds = max(abs(th[f"c_ssum[{k + 1}]"] + w_ref[a, b] * NKTV2P) for k, (a, b) in enumerate(order))
     check(f"{tag}: per-atom virials sum to the virial", ds <= 1e-6 * NKTV2P * max(1, np.abs(w_ref).max()), f"max dev {ds:.1e} bar·Å³")
 
 
@@ -182,6 +185,24 @@ def lammps_checks(big=None, name=None, model_file=None, newtons=("on", "off")):
         for ranks in (1, 2):
             for newton in newtons:
                 compare_lammps(label, data, reference, volume, ranks, newton, name)
+
+
+def compress_check():
+    """SYMMD_COMPRESS=1: the driver tabulates the embedding nets (DeePMD-kit's compression). Forces
+    move at the 1e-7 level, not more, and not zero (the tables are really in use)."""
+    pos, cell = structure(7, (3, 3, 3))
+    xyz, data = os.path.join(workdir, "cubic.extxyz"), os.path.join(workdir, "cubic.data")
+    e_ref, f_ref, _ = symmd_eval(xyz)
+    for ranks in (1, 2):
+        code, log, th, f = run_lammps(f"compress-{ranks}r", data, ranks, "on", env={"SYMMD_COMPRESS": "1"})
+        tag = f"LAMMPS SYMMD_COMPRESS=1, {ranks} rank{'s' if ranks > 1 else ''}"
+        if code != 0 or th is None or f is None:
+            check(f"{tag}: ran", False, log[-800:])
+            continue
+        df = np.abs(f - f_ref).max()
+        de = abs(th["PotEng"] - e_ref) / abs(e_ref)
+        check(f"{tag}: tabulated nets in use, energy within 1e-6 relative and forces within 1e-5 eV/Å of the exact nets",
+              0 < df < 1e-5 and de < 1e-6, f"max |ΔF| {df:.1e} eV/Å, ΔE/E {de:.1e}")
 
 
 def nve_check():
@@ -297,6 +318,7 @@ if __name__ == "__main__":
         print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
         sys.exit(1 if failed else 0)
     lammps_checks()
+    compress_check()
     nve_check()
     refusal_checks()
     if args.corrupt:

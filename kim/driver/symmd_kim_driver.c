@@ -19,6 +19,7 @@
  *     becomes KIM's V = -W, symmetrised, in KIM's Voigt order xx, yy, zz, yz, xz, xy.
  *
  * Threads: symmd_set_threads(1) at create, or SYMMD_THREADS when it holds a positive integer.
+ * Compression: SYMMD_COMPRESS=1 (stride 0.01) or a stride tabulates the embedding nets at create.
  */
 
 #include "KIM_LogMacros.h"
@@ -123,6 +124,27 @@ static int symmd_kim_thread_count(int * threads)
   value = strtol(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || value < 1 || value > 4096) return 0;
   *threads = (int) value;
+  return 1;
+}
+
+/* Reads SYMMD_COMPRESS: unset, empty or 0 → no compression (*stride = 0); 1 → stride 0.01;
+   another number in (0, 1] → that stride. Returns 0 when the value is not understood. */
+static int symmd_kim_compress_stride(double * stride)
+{
+  char const * text = getenv("SYMMD_COMPRESS");
+  char * end = NULL;
+  double value;
+  *stride = 0.0;
+  if (text == NULL || *text == '\0' || strcmp(text, "0") == 0) return 1;
+  if (strcmp(text, "1") == 0)
+  {
+    *stride = 0.01;
+    return 1;
+  }
+  errno = 0;
+  value = strtod(text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !(value > 0.0 && value <= 1.0)) return 0;
+  *stride = value;
   return 1;
 }
 
@@ -268,6 +290,7 @@ int symmd_kim_driver_create(KIM_ModelDriverCreate * const modelDriverCreate,
   symmd_status status;
   char * path;
   int threads;
+  double stride;
 
   (void) create; /* checks the prototype against KIM's typedef */
   (void) requestedChargeUnit;
@@ -316,6 +339,24 @@ int symmd_kim_driver_create(KIM_ModelDriverCreate * const modelDriverCreate,
     return SYMMD_KIM_TRUE;
   }
   free(path);
+
+  if (!symmd_kim_compress_stride(&stride))
+  {
+    LOG_WARNING("symmd_driver: SYMMD_COMPRESS is not 0, 1 or a stride in (0, 1]; not compressing");
+  }
+  else if (stride > 0.0)
+  {
+    symmdMessage[0] = '\0';
+    if (symmd_model_compress(buffer->model, stride, symmdMessage, sizeof symmdMessage) != SYMMD_OK)
+    {
+      LOG_ERROR(symmdMessage);
+      symmd_kim_buffer_free(buffer);
+      return SYMMD_KIM_TRUE;
+    }
+    snprintf(message, sizeof message,
+             "symmd_driver: embedding nets tabulated (SYMMD_COMPRESS, stride %g)", stride);
+    LOG_INFORMATION(message);
+  }
 
   buffer->typeCount = symmd_model_type_count(buffer->model);
   buffer->cutoff = symmd_model_cutoff(buffer->model);

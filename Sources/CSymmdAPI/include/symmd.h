@@ -109,6 +109,14 @@ int symmd_model_type_index(const symmd_model *model, const char *element);
 /** The model file's format version. */
 int symmd_model_file_version(const symmd_model *model);
 
+/**
+ * Tabulate the model's embedding nets (DeePMD-kit's model compression: quintic tables with
+ * interval `stride` in the normalised s, 0.01 recommended); later evaluations use the tables,
+ * forces change at the 1e-7 relative level and evaluation runs about twice as fast. A stride
+ * outside (0, 1] is an argument error.
+ */
+symmd_status symmd_model_compress(symmd_model *model, double stride, char *message, size_t message_size);
+
 /** Atoms (summed over evaluations) that had more neighbors of a type than the model's sel
  *  allows; their farthest neighbors were dropped. */
 int64_t symmd_model_sel_overflow_count(const symmd_model *model);
