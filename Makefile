@@ -14,7 +14,6 @@ INTEROP_OUT := out/interop
 KIM_PACKAGES := libkim-api-dev lammps openmpi-bin cmake xxd g++ make
 KIM_BUILD := .build-kim
 KIM_BIN := $(KIM_BUILD)/release
-KIM_MODELS := symmd_cu_emt_se=potentials/cu-emt-se.sdp symmd_cuau_emt_se=potentials/cuau-emt-se.sdp
 KIM_CHECK_OUT := out/kim-check
 
 .PHONY: deps kim-deps demo test interop venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean kim kim-lib kim-check
@@ -52,15 +51,18 @@ kim-lib: deps kim-deps
 	$(SWIFT) build -c release --product SymmdC --scratch-path $(KIM_BUILD) -Xswiftc -static-stdlib
 	$(SWIFT) build -c release --product symmd --scratch-path $(KIM_BUILD) -Xswiftc -static-stdlib
 
-## kim: the KIM model driver and a portable model for every potentials/*.sdp, in the KIM user collection
+## kim: the KIM model driver and a portable model for every potentials/*.sdp (potentials/cu-emt-se.sdp →
+## symmd_cu_emt_se), in the KIM user collection
 kim: kim-lib
-	@rm -rf out/kim && mkdir -p out/kim
-	@for m in $(KIM_MODELS); do \
-	  $(KIM_BIN)/symmd kim export "$${m#*=}" --name "$${m%%=*}" --out "out/kim/$${m%%=*}" || exit 1; done
-	scripts/kim-install.sh $(KIM_BIN)/libSymmdC.so $(foreach m,$(KIM_MODELS),out/kim/$(firstword $(subst =, ,$(m))))
+	@rm -rf out/kim && mkdir -p out/kim && dirs="" && \
+	for f in potentials/*.sdp; do \
+	  name="symmd_$$(basename "$$f" .sdp | tr -c 'A-Za-z0-9\n' '_')"; \
+	  $(KIM_BIN)/symmd kim export "$$f" --name "$$name" --out "out/kim/$$name" || exit 1; \
+	  dirs="$$dirs out/kim/$$name"; done && \
+	scripts/kim-install.sh $(KIM_BIN)/libSymmdC.so $$dirs
 	@echo
-	@echo "LAMMPS:  lmp -in examples/lammps/in.cu-kim          (1 rank)"
-	@echo "         mpirun.openmpi -np 2 lmp -in examples/lammps/in.cu-kim   (add --allow-run-as-root as root)"
+	@echo "LAMMPS:  mkdir -p out/lammps && cd out/lammps && lmp -in ../../examples/lammps/in.cu-kim   (1 rank)"
+	@echo "         mpirun.openmpi -np 2 lmp -in ../../examples/lammps/in.cu-kim   (2 ranks; add --allow-run-as-root as root)"
 	@echo "ASE:     .venv/bin/python examples/ase/cu_kim.py    (make venv first)"
 
 ## kim-check: driver + models in a throw-away KIM user collection (its own KIM_API_CONFIGURATION_FILE, so
