@@ -87,9 +87,12 @@ kim-check: kim-lib
 	    $(KIM_CHECK_OUT)/symmd_check_fit $(KIM_CHECK_OUT)/symmd_check_cuau \
 	    > $(KIM_CHECK_OUT)/install.log 2>&1 || { cat $(KIM_CHECK_OUT)/install.log; exit 1; } ; \
 	  echo "kim-check: driver and models installed into $(KIM_CHECK_OUT)/collection" && \
+	  cc -std=c99 -O2 -Wall -Wextra -Werror -I Sources/CSymmdAPI/include examples/c/cell_energy.c \
+	    -L $(KIM_BIN) -lSymmdC -Wl,-rpath,$$PWD/$(KIM_BIN) -o $(KIM_CHECK_OUT)/cell_energy && \
 	  $(VENV)/bin/python Tests/kim/check_kim.py $(KIM_BIN)/symmd potentials/cu-emt-se.sdp symmd_check_cu \
 	    $(KIM_CHECK_OUT)/work --corrupt symmd_check_corrupt --fresh $(KIM_CHECK_OUT)/fit-small.sdp symmd_check_fit \
-	    --alloy potentials/cuau-emt-se.sdp symmd_check_cuau; \
+	    --alloy potentials/cuau-emt-se.sdp symmd_check_cuau \
+	    --c-example $(KIM_CHECK_OUT)/cell_energy --library $(KIM_BIN)/libSymmdC.so; \
 	fi
 
 ## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE, mdtraj and kimpy (pip only when one is missing)

@@ -31,6 +31,8 @@ parser.add_argument("model")
 parser.add_argument("kim_name")
 parser.add_argument("workdir")
 parser.add_argument("--corrupt", help="an installed portable model whose model.sdp is damaged")
+parser.add_argument("--c-example", help="examples/c/cell_energy.c built against libSymmdC.so")
+parser.add_argument("--library", help="the libSymmdC.so under test (its dependencies are checked)")
 parser.add_argument("--alloy", nargs=2, metavar=("MODEL", "NAME"), help="an installed two-species Cu–Au model")
 parser.add_argument("--fresh", nargs=2, metavar=("MODEL", "NAME"), help="a freshly fitted model and its KIM name")
 args = parser.parse_args()
@@ -205,6 +207,30 @@ def compress_check():
               0 < df < 1e-5 and de < 1e-6, f"max |ΔF| {df:.1e} eV/Å, ΔE/E {de:.1e}")
 
 
+def c_api_checks(binary, library):
+    """The C API from plain C (examples/c/cell_energy.c): the cell entry equals symmd eval, and the
+    library needs nothing of the Swift toolchain at run time."""
+    if library:
+        deps = subprocess.run(["ldd", library], capture_output=True, text=True).stdout
+        swift = [l.split()[0] for l in deps.splitlines() if "swift" in l.lower() or "Foundation" in l or "dispatch" in l]
+        check("libSymmdC.so needs no Swift runtime library (ldd)", not swift and "not found" not in deps,
+              ", ".join(swift) or f"{len(deps.splitlines())} system libraries")
+    for frame, xyz in (("cu-emt valid frame 0", "systems/cu-emt/valid.extxyz"), ("triclinic 144 atoms", os.path.join(workdir, "triclinic.extxyz"))):
+        e_ref, f_ref, w_ref = symmd_eval(xyz)
+        p = subprocess.run([binary, model, xyz], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+        if p.returncode != 0:
+            check(f"C API (cell_energy) {frame}: ran", False, p.stderr.strip())
+            continue
+        r = json.loads(p.stdout)
+        ok = (abs(r["energy"] - e_ref) <= 1e-12 * abs(e_ref) and np.abs(np.array(r["forces"]) - f_ref).max() <= 1e-12
+              and np.abs(np.array(r["virial"]).reshape(3, 3) - w_ref).max() <= 1e-10)
+        check(f"C API from C (symmd_model_compute_cell, empty environment) {frame}: equals symmd eval", ok,
+              f"ΔE {r['energy'] - e_ref:.1e} eV, max |ΔF| {np.abs(np.array(r['forces']) - f_ref).max():.1e} eV/Å")
+    p = subprocess.run([binary, model + ".missing", "systems/cu-emt/valid.extxyz"], capture_output=True, text=True)
+    check("C API from C: a missing model file is an error with a message, exit 1",
+          p.returncode == 1 and ".missing" in p.stderr, p.stderr.strip()[:160])
+
+
 def nve_check():
     """A short NVE run in LAMMPS on 2 ranks: the total energy stays put."""
     pos, cell = structure(5, (3, 3, 3))
@@ -319,6 +345,8 @@ if __name__ == "__main__":
         sys.exit(1 if failed else 0)
     lammps_checks()
     compress_check()
+    if args.c_example:
+        c_api_checks(args.c_example, args.library)
     nve_check()
     refusal_checks()
     if args.corrupt:
