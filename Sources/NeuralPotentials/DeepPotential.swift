@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Neighbors beyond `sel` are never silent: each evaluation that drops some increments
 /// ``selOverflowCount`` and the first few are reported through `warn` with the atom and count.
-public final class DeepPotential: Potential, Sendable {
+public final class DeepPotential: Potential, PotentialDiagnostics, Sendable {
     /// The model.
     public let model: DeepPotentialModel
     /// Where warnings go (stderr by the CLI); called with one line each.
@@ -36,6 +36,11 @@ public final class DeepPotential: Potential, Sendable {
 
     /// Atoms (summed over evaluations) that had more neighbors of a type than `sel` allows.
     public var selOverflowCount: Int { counters.withLock { $0.overflowAtoms } }
+
+    /// One thermo column, `sel_overflow`.
+    public var diagnosticNames: [String] { ["sel_overflow"] }
+    /// ``selOverflowCount``.
+    public var diagnosticValues: [Int] { [selOverflowCount] }
 
     /// Energy (eV), forces (eV/Å) and virial (eV) of `system` from its full neighbor list.
     public func compute(_ system: System, neighbors: NeighborList, into result: inout ForceResult) throws {

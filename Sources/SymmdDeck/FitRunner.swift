@@ -145,20 +145,8 @@ public final class FitRunner {
 
     private func openCurve(restartStep: Int?) throws {
         guard let url = deck.output.learningCurve else { return }
-        var text = LearningCurveRow.csvHeader + "\n"
-        if let restartStep, let old = try? String(contentsOf: url, encoding: .utf8) {
-            for line in old.split(separator: "\n").dropFirst() {
-                if let s = Int(line.prefix { $0 != "," }), s <= restartStep { text += line + "\n" }
-            }
-        }
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-            curveFile = try FileHandle(forWritingTo: url)
-            try curveFile?.seekToEnd()
-        } catch {
-            throw DeckError(.badFile, file: deck.url.path, key: "output.learning_curve", expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
-        }
+        let text = OutputFiles.restartedCSV(url, header: LearningCurveRow.csvHeader, keepingStepsUpTo: restartStep)
+        curveFile = try OutputFiles.create(url, text: text, deckFile: deck.url.path, key: "output.learning_curve", kind: .badFile)
     }
 
     /// Writes the last checkpoint now (also used on Ctrl-C).

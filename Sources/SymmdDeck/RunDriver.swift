@@ -1,42 +1,5 @@
 import Atomistics
 import Foundation
-import NeuralPotentials
-import TrajectoryIO
-
-/// One thermo row, in the deck's units; energies are totals, not per atom.
-public struct ThermoRow: Sendable, Equatable {
-    /// Step number (0 at the start).
-    public var step: Int
-    /// Simulated time (ps in metal, τ in lj).
-    public var time: Double
-    /// Temperature (K in metal) over the stage integrator's degrees of freedom.
-    public var temperature: Double
-    /// Potential energy (eV in metal, ε in lj).
-    public var potentialEnergy: Double
-    /// Kinetic energy (eV in metal).
-    public var kineticEnergy: Double
-    /// PE + KE (eV in metal).
-    public var totalEnergy: Double
-    /// Pressure from the virial (bar in metal, ε/σ³ in lj).
-    public var pressure: Double
-    /// The integrator's conserved quantity (eV in metal).
-    public var conserved: Double
-
-    /// With a deep potential: atoms (summed over evaluations) whose neighbors exceeded `sel`.
-    public var selOverflow: Int? = nil
-
-    /// The CSV header, exactly as the issue fixes it.
-    public static let csvHeader = "step,time,temperature,potential_energy,kinetic_energy,total_energy,pressure,conserved"
-
-    /// The CSV header of a run, with a `sel_overflow` column for deep potentials.
-    public static func csvHeader(selOverflow: Bool) -> String { csvHeader + (selOverflow ? ",sel_overflow" : "") }
-
-    /// The row as CSV, every double at full (round-trip) precision.
-    public var csv: String {
-        "\(step),\(time),\(temperature),\(potentialEnergy),\(kineticEnergy),\(totalEnergy),\(pressure),\(conserved)"
-            + (selOverflow.map { ",\($0)" } ?? "")
-    }
-}
 
 /// What a finished run reports.
 public struct RunSummary: Sendable {
@@ -52,9 +15,10 @@ public struct RunSummary: Sendable {
     public var seconds: Double
 }
 
-/// Runs a deck: the system, the potential's force evaluator, the stages in order, and the thermo,
-/// trajectory and checkpoint outputs on their intervals. Holds no physics of its own: it calls
-/// Atomistics' integrators and observables.
+/// Runs a deck: the system, the potential's force evaluator and the stages in order; the outputs
+/// are reporters (``RunReporters``) that say at which steps they want a report and what they need,
+/// and the driver computes only that (energies only where some reporter asks). Holds no physics of
+/// its own: it calls Atomistics' integrators and observables, and never names a potential kind.
 public final class RunDriver {
     /// The deck being run.
     public let deck: RunDeck
@@ -63,7 +27,9 @@ public final class RunDriver {
     /// The force evaluator (potential + neighbor list).
     public private(set) var forces: ForceEvaluator
     /// Called with each thermo row (also written to the CSV when the deck asks).
-    public var onThermo: ((ThermoRow) -> Void)?
+    public var onThermo: ((ThermoRow) -> Void)? {
+        didSet { thermo?.onRow = onThermo }
+    }
     /// Called after each step with (steps done in the whole run, total steps of the run).
     public var onProgress: ((Int, Int) -> Void)?
     /// Called with human-readable notes (stage starts, minimisation, checkpoints).
@@ -73,17 +39,23 @@ public final class RunDriver {
     /// The thermo row of the state the driver started from (step 0, or nil after a restart).
     public private(set) var initialRow: ThermoRow?
 
-    private var thermoFile: FileHandle?
-    private var trajectoryFile: FileHandle?
-    private var netcdf: AmberNetCDFWriter?
+    /// The deck's outputs, in registration order.
+    private var reporters: [any RunReporter] = []
+    /// The thermo reporter among them (the CLI's table hangs on it).
+    private var thermo: ThermoReporter?
     private let buildsBefore: Int, dangerousBefore: Int
+
+    /// The reporter makers this driver asks (``RunReporters/makers`` unless given).
+    private let makers: [RunReporters.Maker]
 
     /// Sets up a fresh run (structure, velocities, first forces, optional FIRE minimisation), or
     /// continues from `restart` (a checkpoint written by an earlier run of the same deck).
+    /// `reporters` are the output formats to offer the deck (the registered ones by default).
     ///
     /// - Throws: `DeckError`.
-    public init(deck: RunDeck, restart: URL? = nil) throws {
+    public init(deck: RunDeck, restart: URL? = nil, reporters: [RunReporters.Maker] = RunReporters.makers) throws {
         self.deck = deck
+        makers = reporters
         let file = deck.url.path
         if let restart {
             let saved = try RunState(contentsOf: restart)
@@ -101,7 +73,7 @@ public final class RunDriver {
             }
             buildsBefore = saved.buildCount - saved.neighbors.buildCount
             dangerousBefore = saved.dangerousBuildCount - saved.neighbors.dangerousBuildCount
-            try openOutputs(restartStep: saved.system.step)
+            try openReporters(restart: (saved.system.step, saved.system.time))
             return
         }
         var system = try deck.makeSystem()
@@ -125,11 +97,11 @@ public final class RunDriver {
         if let fire = deck.minimize {
             minimization = try fire.minimize(&state.system, forces: &forces)
         }
-        try openOutputs(restartStep: nil)
+        try openReporters(restart: nil)
         let row = thermoRow()
         initialRow = row
-        try emitThermo(row)
-        try writeFrame(state.system)
+        let view = RunReport(system: state.system, row: row, virial: forces.virial, isLastGood: false, state: checkpointState)
+        for r in self.reporters where r.needs(atStep: state.system.step, isLast: false) != nil { try r.report(view) }
     }
 
     static func makeIntegrator(_ deck: RunDeck, stage: Int) throws -> StageIntegrator? {
@@ -151,7 +123,7 @@ public final class RunDriver {
         return ThermoRow(step: s.step, time: s.time, temperature: s.temperature(dof: dof), potentialEnergy: pe,
                          kineticEnergy: ke, totalEnergy: pe + ke, pressure: s.pressure(virial: forces.virial),
                          conserved: state.integrator?.conservedEnergy(s, potentialEnergy: pe) ?? pe + ke,
-                         selOverflow: (deck.potential as? DeepPotential)?.selOverflowCount)
+                         diagnostics: (deck.potential as? PotentialDiagnostics)?.diagnosticValues ?? [])
     }
 
     /// Integrates every remaining step of every stage (or stops once step `stopAtStep` is done,
@@ -165,11 +137,7 @@ public final class RunDriver {
         var done = deck.stages.prefix(state.stageIndex).reduce(0) { $0 + $1.steps } + state.stepInStage
         let start = Date()
         var integrated = 0
-        defer {
-            try? thermoFile?.close()
-            try? trajectoryFile?.close()
-            netcdf?.close()
-        }
+        defer { for r in reporters { r.close() } }
         stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
             if state.integrator == nil { state.integrator = try RunDriver.makeIntegrator(deck, stage: state.stageIndex) }
@@ -179,8 +147,9 @@ public final class RunDriver {
             while state.stepInStage < spec.steps {
                 let next = state.system.step + 1
                 let last = done + 1 == total
-                let wantsEnergy = next % deck.thermo.every == 0 || last
-                    || deck.trajectory.map { next % $0.every == 0 } ?? false
+                // The union of what the reporters want after this step decides what is computed.
+                let wanted = reporters.map { $0.needs(atStep: next, isLast: last) }
+                let wantsEnergy = wanted.contains { $0?.contains(.energy) == true }
                 forces.forcesOnly = !wantsEnergy
                 let good = state.system
                 var integrator = state.integrator!
@@ -190,7 +159,7 @@ public final class RunDriver {
                     state.system = system
                     state.integrator = integrator
                 } catch let e as AtomisticsError {
-                    try? writeFrame(good, lastGood: true)
+                    reportLastGood(good)
                     throw DeckError(.runFailed, file: deck.url.path, key: "step \(next)", expected: "finite energies and forces",
                                     found: "\(e); the last good frame (step \(good.step)) is the last one in the trajectory")
                 }
@@ -198,19 +167,21 @@ public final class RunDriver {
                 done += 1
                 integrated += 1
                 let step = state.system.step
+                var row: ThermoRow? = nil
                 if wantsEnergy {
-                    let row = thermoRow()
+                    let r = thermoRow()
                     let n = Double(max(1, state.system.count))
-                    if !row.totalEnergy.isFinite || abs(row.potentialEnergy) / n > 1e6 || row.kineticEnergy / n > 1e6 {
-                        try? writeFrame(good, lastGood: true)
+                    if !r.totalEnergy.isFinite || abs(r.potentialEnergy) / n > 1e6 || r.kineticEnergy / n > 1e6 {
+                        reportLastGood(good)
                         throw DeckError(.runFailed, file: deck.url.path, key: "step \(step)", expected: "a bounded energy",
-                                        found: "PE = \(row.potentialEnergy), KE = \(row.kineticEnergy) (exploded); the last good frame (step \(good.step)) is the last one in the trajectory")
+                                        found: "PE = \(r.potentialEnergy), KE = \(r.kineticEnergy) (exploded); the last good frame (step \(good.step)) is the last one in the trajectory")
                     }
-                    if step % deck.thermo.every == 0 || last { try emitThermo(row) }
+                    row = r
                 }
-                if let t = deck.trajectory, step % t.every == 0 { try writeFrame(state.system) }
-                if let c = deck.checkpoint, step % c.every == 0, let f = c.file {
-                    try writeCheckpoint(to: f)
+                if wanted.contains(where: { $0 != nil }) {
+                    let view = RunReport(system: state.system, row: row, virial: wantsEnergy ? forces.virial : nil,
+                                         isLastGood: false, state: checkpointState)
+                    for (r, w) in zip(reporters, wanted) where w != nil { try r.report(view) }
                 }
                 onProgress?(done, total)
                 if let stopAtStep, step >= stopAtStep { break stages }
@@ -229,117 +200,34 @@ public final class RunDriver {
     ///
     /// - Throws: the file system's error.
     public func writeCheckpoint(to url: URL) throws {
+        try checkpointState().write(to: url)
+    }
+
+    /// The whole resumable state: the run state with the evaluator's neighbor list and the build
+    /// counts of the whole run.
+    private func checkpointState() -> RunState {
         var s = state
         s.neighbors = forces.neighbors
         s.buildCount = buildsBefore + forces.neighbors.buildCount
         s.dangerousBuildCount = dangerousBefore + forces.neighbors.dangerousBuildCount
-        try s.write(to: url)
+        return s
     }
 
-    // MARK: Outputs
+    // MARK: Reporters
 
-    private func openOutputs(restartStep: Int?) throws {
-        if let f = deck.thermo.file {
-            var text = ThermoRow.csvHeader(selOverflow: deck.potential is DeepPotential) + "\n"
-            if let restartStep, let old = try? String(contentsOf: f, encoding: .utf8) {
-                // Keep the rows up to the checkpoint's step; the continued run appends the rest.
-                for line in old.split(separator: "\n").dropFirst() {
-                    if let s = Int(line.prefix { $0 != "," }), s <= restartStep { text += line + "\n" }
-                }
-            }
-            thermoFile = try RunDriver.create(f, text: text, deck: deck, key: "output.thermo.file")
-        }
-        if let t = deck.trajectory, let f = t.file, t.isNetCDF {
-            try openNetCDF(f, spec: t, restartTime: restartStep == nil ? nil : state.system.time)
-        } else if let t = deck.trajectory, let f = t.file {
-            var text = ""
-            if let restartStep, FileManager.default.fileExists(atPath: f.path) {
-                let frames = (try? ExtXYZ.read(f)) ?? []
-                let kept = frames.filter { ($0.info["step"].flatMap { if case .integer(let s) = $0 { s } else { nil } } ?? Int.max) <= restartStep }
-                text = (try? ExtXYZ.string(kept)) ?? ""
-            }
-            trajectoryFile = try RunDriver.create(f, text: text, deck: deck, key: "output.trajectory.file")
-        }
+    /// Makes every registered reporter the deck asks for (after a restart each keeps what the
+    /// earlier run wrote up to the checkpoint).
+    private func openReporters(restart: (step: Int, time: Double)?) throws {
+        let context = ReporterContext(deck: deck, system: state.system, restart: restart,
+                                      diagnosticNames: (deck.potential as? PotentialDiagnostics)?.diagnosticNames ?? [])
+        reporters = try makers.compactMap { try $0(context) }
+        thermo = reporters.lazy.compactMap { $0 as? ThermoReporter }.first
+        thermo?.onRow = onThermo
     }
 
-    /// A fresh NetCDF trajectory, or (after a restart) the existing one cut to the frames at or
-    /// before the checkpoint's time and opened for appending.
-    private func openNetCDF(_ url: URL, spec: OutputSpec, restartTime: Double?) throws {
-        let key = "output.trajectory.file"
-        do {
-            if let restartTime, FileManager.default.fileExists(atPath: url.path) {
-                let r = try AmberNetCDFReader(url)
-                // Frame times are floats: a frame belongs to the kept part when it is within a
-                // quarter of the shortest timestep of the checkpoint's time or before it.
-                let tol = 0.25 * (deck.stages.map(\.timestep).min() ?? 0)
-                var keep = 0
-                while keep < r.frameCount, try r.frame(keep).time <= restartTime + tol { keep += 1 }
-                r.close()
-                try AmberNetCDFWriter.truncate(url, toFrames: keep)
-                netcdf = try AmberNetCDFWriter(appendingTo: url, atomCount: state.system.count)
-                return
-            }
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let s = state.system
-            let z = s.types.map { Element(symbol: s.typeNames[$0])?.atomicNumber ?? 0 }
-            netcdf = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: spec.velocities, forces: spec.forces,
-                                           title: "symmd run of \(deck.url.lastPathComponent)", units: deck.units)
-            // The topology beside it (same stem, .pdb): VMD and cpptraj need one to load the .nc.
-            try PDB.write(positions: s.positions, names: s.types.map { s.typeNames[$0] }, box: s.box,
-                          to: url.deletingPathExtension().appendingPathExtension("pdb"))
-        } catch let e as AmberNetCDFError {
-            throw DeckError(.badFile, file: deck.url.path, key: key, expected: "a writable AMBER NetCDF trajectory", found: "\(e)")
-        } catch {
-            throw DeckError(.missingFile, file: deck.url.path, key: key, expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    private static func create(_ url: URL, text: String, deck: RunDeck, key: String) throws -> FileHandle {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-            let h = try FileHandle(forWritingTo: url)
-            try h.seekToEnd()
-            return h
-        } catch {
-            throw DeckError(.missingFile, file: deck.url.path, key: key, expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    private func emitThermo(_ row: ThermoRow) throws {
-        onThermo?(row)
-        if let h = thermoFile { try h.write(contentsOf: Data((row.csv + "\n").utf8)) }
-    }
-
-    private func writeFrame(_ s: System, lastGood: Bool = false) throws {
-        if let w = netcdf {
-            var frame = AmberFrame(positions: s.positions, velocities: s.velocities, forces: lastGood ? nil : s.forces,
-                                   box: s.box, time: s.time)
-            if !lastGood && !forces.forcesOnly {
-                let dof = state.integrator?.degreesOfFreedom ?? .momentumRemoved
-                frame.potentialEnergy = forces.potentialEnergy
-                frame.kineticEnergy = s.kineticEnergy
-                frame.temperature = s.temperature(dof: dof)
-                frame.pressure = s.pressure(virial: forces.virial)
-            }
-            do {
-                try w.write(frame)
-            } catch {
-                throw DeckError(.badFile, file: deck.url.path, key: "output.trajectory.file", expected: "a writable AMBER NetCDF trajectory", found: "\(error)")
-            }
-            return
-        }
-        guard let h = trajectoryFile else { return }
-        var info: [String: ExtXYZValue] = ["step": .integer(s.step), "time": .real(s.time)]
-        if lastGood { info["last_good"] = .logical(true) }
-        if s.units != .metal { info["units"] = .string(s.units.rawValue) }
-        let energy = forces.forcesOnly || lastGood ? nil : forces.potentialEnergy
-        var frame = ExtXYZFrame(system: s, energy: energy, forces: lastGood ? nil : s.forces,
-                                virial: energy == nil ? nil : forces.virial, info: info)
-        if deck.trajectory?.velocities == true {
-            frame.properties.insert(.init(name: "vel", type: .real, count: 3), at: 2)
-            frame.columns["vel"] = .reals(s.velocities)
-        }
-        try h.write(contentsOf: Data(try ExtXYZ.string([frame]).utf8))
+    /// Hands the last good frame before a failure to every reporter.
+    private func reportLastGood(_ system: System) {
+        let view = RunReport(system: system, row: nil, virial: nil, isLastGood: true, state: checkpointState)
+        for r in reporters { r.reportLastGood(view) }
     }
 }

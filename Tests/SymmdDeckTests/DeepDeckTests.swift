@@ -58,7 +58,7 @@ import Testing
         try driver.run()
         let e = ([driver.initialRow!] + rows).map(\.totalEnergy)
         #expect(rows.count == 4)
-        #expect(rows.allSatisfy { $0.selOverflow == 0 })
+        #expect(rows.allSatisfy { $0.diagnostics == [0] })
         let spread = (e.max()! - e.min()!)
         #expect(spread < 2e-3, "NVE total energy spread \(spread) eV over 40 fs")
         #expect(abs(rows.last!.potentialEnergy - rows.first!.potentialEnergy) > 1e-4, "the potential should do something")
@@ -70,7 +70,7 @@ import Testing
         let dir = try tempDir("deep-sel")
         _ = try Self.writeModel(in: dir, sel: 10)
         let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(Self.deck(steps: 10), in: dir)))
-        #expect((driver.initialRow?.selOverflow ?? 0) >= 32, "every atom has 12 first neighbors > sel 10")
+        #expect((driver.initialRow?.diagnostics.first ?? 0) >= 32, "every atom has 12 first neighbors > sel 10")
     }
 
     /// `symmd eval --model M --structure S --frame K --json`: the same JSON as with a deck, the
