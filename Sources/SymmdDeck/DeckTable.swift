@@ -242,9 +242,12 @@ final class DeckTable {
     }
 }
 
-/// The deck file's name, folder and text, shared by the readers.
+/// The deck file's name, folder and text, shared by the readers, and where library warnings go.
 struct DeckContext {
     let file: String
     let directory: URL
     let text: DeckText
+    /// Receives warnings (one line each) from what the deck builds, e.g. a deep potential's
+    /// sel overflows; the library never prints them itself.
+    var warn: @Sendable (String) -> Void = { _ in }
 }

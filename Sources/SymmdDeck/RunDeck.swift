@@ -131,25 +131,39 @@ public struct RunDeck: @unchecked Sendable {
     /// Total steps over all stages.
     public var totalSteps: Int { stages.reduce(0) { $0 + $1.steps } }
 
-    /// Reads and checks the deck at `url`.
+    /// Reads and checks the deck at `url`; `warn` receives warnings from what the deck builds
+    /// (e.g. a deep potential's sel overflows), one line each.
     ///
     /// - Throws: `DeckError` naming the file, the key, its line and what was expected vs found.
-    public init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL, warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        try self.init(contentsOf: url, warn: warn, potentialKinds: PotentialKinds.registered)
+    }
+
+    /// As the public reader, with the potential kinds the deck may name.
+    init(contentsOf url: URL, warn: @escaping @Sendable (String) -> Void = { _ in },
+         potentialKinds: [any PotentialKind.Type]) throws {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw DeckError(.missingFile, file: url.path, key: "", expected: "a readable TOML run deck", found: "no such file or unreadable")
         }
-        try self.init(parsing: text, url: url)
+        try self.init(parsing: text, url: url, warn: warn, potentialKinds: potentialKinds)
     }
 
     /// Parses deck `text` as if read from `url` (paths are relative to `url`'s folder).
     ///
     /// - Throws: `DeckError`.
-    public init(parsing text: String, url: URL) throws {
+    public init(parsing text: String, url: URL, warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        try self.init(parsing: text, url: url, warn: warn, potentialKinds: PotentialKinds.registered)
+    }
+
+    /// As the public parser, with the potential kinds the deck may name.
+    init(parsing text: String, url: URL, warn: @escaping @Sendable (String) -> Void,
+         potentialKinds: [any PotentialKind.Type]) throws {
         self.url = url
-        let context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
+        var context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
+        context.warn = warn
         let parsed: TOMLTable
         do {
             parsed = try TOMLTable(string: text)
@@ -223,9 +237,9 @@ public struct RunDeck: @unchecked Sendable {
 
         // [potential]
         guard let pot = try top.table("potential") else {
-            throw top.error(.missingKey, "potential", expected: "a [potential] table with kind = \"lj\"|\"morse\"|\"eam\"", found: "nothing")
+            throw top.error(.missingKey, "potential", expected: "a [potential] table with kind = \(PotentialKinds.choices(potentialKinds))", found: "nothing")
         }
-        (potential, potentialTypeNames) = try RunDeck.readPotential(pot, units: units, context: context)
+        (potential, potentialTypeNames) = try PotentialKinds.read(pot, units: units, context: context, kinds: potentialKinds)
         try pot.finish()
 
         // [neighbors]
@@ -315,88 +329,5 @@ public struct RunDeck: @unchecked Sendable {
         self.trajectory = trajectory
         self.checkpoint = checkpoint
         try top.finish()
-    }
-
-    static func readPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
-        guard let kind = try pot.choice("kind", ["lj", "morse", "eam", "deep"]) else {
-            throw pot.error(.missingKey, "kind", expected: "kind = \"lj\", \"morse\", \"eam\" or \"deep\"", found: "nothing")
-        }
-        let e = units.names.energy, l = units.names.length
-        func truncation() throws -> PairTruncation {
-            let shift = try pot.bool("shift", "shift the energy to zero at the cutoff") ?? false
-            let smooth = try pot.bool("smooth", "force-shifted: energy and force zero at the cutoff") ?? false
-            return smooth ? .forceShifted : (shift ? .shifted : .plain)
-        }
-        do {
-            switch kind {
-            case "lj":
-                let eps = try pot.positive("epsilon", "well depth ε (\(e))", allowZero: true) ?? 1
-                let sigma = try pot.positive("sigma", "σ (\(l))") ?? 1
-                guard let rc = try pot.positive("cutoff", "cutoff (\(l))") else {
-                    throw pot.error(.missingKey, "cutoff", expected: "cutoff = length (\(l))", found: "nothing")
-                }
-                let tr = try truncation()
-                if let pairs = try pot.tables("pairs") {
-                    // Per type-pair table: pairs = [{ types = [1, 2], epsilon = …, sigma = …, cutoff = … }].
-                    var specs = [(Int, Int, Double, Double, Double)]()
-                    var ntypes = 1
-                    for p in pairs {
-                        guard let ij = try p.ints("types", count: 2, "1-based type pair", minimum: 1) else {
-                            throw p.error(.missingKey, "types", expected: "types = [i, j]", found: "nothing")
-                        }
-                        let pe = try p.positive("epsilon", "ε (\(e))", allowZero: true) ?? eps
-                        let ps = try p.positive("sigma", "σ (\(l))") ?? sigma
-                        let pc = try p.positive("cutoff", "cutoff (\(l))") ?? rc
-                        try p.finish()
-                        ntypes = max(ntypes, ij[0], ij[1])
-                        specs.append((ij[0] - 1, ij[1] - 1, pe, ps, pc))
-                    }
-                    var E = [Double](repeating: eps, count: ntypes * ntypes)
-                    var S = [Double](repeating: sigma, count: ntypes * ntypes)
-                    var C = [Double](repeating: rc, count: ntypes * ntypes)
-                    for (i, j, pe, ps, pc) in specs {
-                        E[i * ntypes + j] = pe; E[j * ntypes + i] = pe
-                        S[i * ntypes + j] = ps; S[j * ntypes + i] = ps
-                        C[i * ntypes + j] = pc; C[j * ntypes + i] = pc
-                    }
-                    return (try LennardJones(typeCount: ntypes, epsilon: E, sigma: S, cutoffs: C, truncation: tr), nil)
-                }
-                return (try LennardJones(epsilon: eps, sigma: sigma, cutoff: rc, truncation: tr), nil)
-            case "morse":
-                let d0 = try pot.positive("depth", "well depth D₀ (\(e))", allowZero: true) ?? 1
-                guard let alpha = try pot.positive("alpha", "α (1/\(l))") else {
-                    throw pot.error(.missingKey, "alpha", expected: "alpha = stiffness (1/\(l))", found: "nothing")
-                }
-                guard let r0 = try pot.positive("r0", "r₀ (\(l))") else {
-                    throw pot.error(.missingKey, "r0", expected: "r0 = equilibrium distance (\(l))", found: "nothing")
-                }
-                guard let rc = try pot.positive("cutoff", "cutoff (\(l))") else {
-                    throw pot.error(.missingKey, "cutoff", expected: "cutoff = length (\(l))", found: "nothing")
-                }
-                return (try Morse(depth: d0, alpha: alpha, r0: r0, cutoff: rc, truncation: try truncation()), nil)
-            case "deep":
-                return try readDeepPotential(pot, units: units, context: context)
-            default:  // eam
-                guard units == .metal else {
-                    throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for EAM (its files are in eV and Å)", found: "units = \"\(units.rawValue)\"")
-                }
-                guard let file = try pot.string("file", "EAM potential file relative to the deck") else {
-                    throw pot.error(.missingKey, "file", expected: "file = \"….eam\" (funcfl), \"….eam.alloy\" or \"….eam.fs\"", found: "nothing")
-                }
-                let fileURL = URL(fileURLWithPath: file, relativeTo: context.directory).standardizedFileURL
-                guard FileManager.default.fileExists(atPath: fileURL.path) else {
-                    throw pot.error(.missingFile, "file", expected: "an existing EAM file (relative to \(context.directory.path))", found: "no file at \(fileURL.path)")
-                }
-                let elements = try pot.strings("elements", "element of each atom type, in type order") ?? []
-                do {
-                    let p = try EAMPotential(contentsOf: fileURL, typeElements: elements)
-                    return (p, elements.isEmpty ? p.typeElements : elements)
-                } catch let e as EAMFileError {
-                    throw pot.error(.badFile, "file", expected: "a valid EAM file", found: "\(e)")
-                }
-            }
-        } catch let e as AtomisticsError {
-            throw pot.error(.nonPhysical, "kind", expected: "valid \(kind) parameters", found: "\(e)")
-        }
     }
 }

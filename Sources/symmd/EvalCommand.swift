@@ -36,7 +36,7 @@ struct EvalCommand: ParsableCommand {
             let r: EvalResult
             var energyUnit = "eV", lengthUnit = "Å"
             if let deck {
-                let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck))
+                let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
                 r = try EvalResult(deck: d, structure: URL(fileURLWithPath: structure), frame: frame)
                 energyUnit = d.units.names.energy
                 lengthUnit = d.units.names.length

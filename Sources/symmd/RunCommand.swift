@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         applyThreads(threads)
         try userFacing {
-            let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck))
+            let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
             let driver = try RunDriver(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
             let tty = isatty(1) != 0
             let names = d.units.names

@@ -2,11 +2,13 @@ import Atomistics
 import Foundation
 import NeuralPotentials
 
-extension RunDeck {
-    /// `[potential] kind = "deep", file = "potentials/….sdp"` (optionally `compress = true`,
-    /// `compress_stride = 0.01`): a deep potential from a model file (metal units; sel-overflow
-    /// warnings go to stderr, at most 10, and are counted in thermo).
-    static func readDeepPotential(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
+/// `kind = "deep"`: `file` (a symmd model, relative to the deck), optional `compress = true` and
+/// `compress_stride = 0.01` (tabulated embedding nets). Metal units only; sel-overflow warnings
+/// go to the deck's warning callback (at most 10) and are counted in thermo (`sel_overflow`).
+enum DeepPotentialKind: PotentialKind {
+    static let name = "deep"
+
+    static func make(_ pot: DeckTable, units: UnitStyle, context: DeckContext) throws -> (any Potential, [String]?) {
         guard units == .metal else {
             throw pot.error(.nonPhysical, "kind", expected: "units = \"metal\" for a deep potential (models are in eV and Å)",
                             found: "units = \"\(units.rawValue)\"")
@@ -21,9 +23,7 @@ extension RunDeck {
         let compress = try pot.bool("compress", "tabulate the embedding nets (DeePMD-kit's model compression)") ?? false
         let stride = try pot.positive("compress_stride", "table interval in normalised s") ?? 0.01
         do {
-            let p = try DeepPotential(contentsOf: url.path, warn: { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            })
+            let p = try DeepPotential(contentsOf: url.path, warn: context.warn)
             if compress { p.model.compress(stride: stride) }
             return (p, p.typeMap)
         } catch let e as NeuralPotentialError {
