@@ -42,15 +42,18 @@ let package = Package(
         // Vectorised elementary functions from glibc's libmvec, with a scalar fallback.
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
 
+        // The small base several modules share: the seeded generator, the parallel-for, the
+        // unchecked-Sendable wrapper. Depends on nothing.
+        .target(name: "SymmdBase"),
         .target(
             name: "NNCore",
             dependencies: [
-                "CBLAS", "CVecMath",
+                "SymmdBase", "CBLAS", "CVecMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
-        // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends on
-        // nothing of ours: never NNCore, NetCDF or TOML.
-        .target(name: "Atomistics"),
+        // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends only on
+        // SymmdBase: never NNCore, NetCDF or TOML.
+        .target(name: "Atomistics", dependencies: ["SymmdBase"]),
         // Run decks (TOML) → Atomistics objects, the stage driver, thermo/trajectory/checkpoint
         // observers; the `symmd` CLI is a thin shell over it, so tests call it directly.
         .target(

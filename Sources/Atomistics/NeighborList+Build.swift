@@ -45,7 +45,7 @@ extension NeighborList {
         } else {
             var parts = [BuildPart](repeating: BuildPart(), count: blocks)
             parts.withUnsafeMutableBufferPointer { partsBuffer in
-                let out = AtomisticsUncheckedSendable(partsBuffer)
+                let out = UncheckedSendable(partsBuffer)
                 AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
                     grid.search(range, box: box, half: half, rc2: rc2, min2: min2, into: &out.value[k])
                 }

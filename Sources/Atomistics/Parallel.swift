@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 private let atomisticsThreadSetting = Atomic<Int>(1)
@@ -45,18 +44,6 @@ public enum AtomisticsParallel {
             body(0, 0..<n)
             return
         }
-        withoutActuallyEscaping(body) { b in
-            let box = AtomisticsUncheckedSendable(b)
-            DispatchQueue.concurrentPerform(iterations: blocks) { k in
-                box.value(k, block(k, of: blocks, n))
-            }
-        }
+        ConcurrentBlocks.run(blocks) { k in body(k, block(k, of: blocks, n)) }
     }
-}
-
-/// A value handed across threads where the caller guarantees the access is race-free.
-@usableFromInline
-struct AtomisticsUncheckedSendable<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
 }

@@ -150,10 +150,10 @@ public struct AtomEnvironments: Sendable {
                             js.withUnsafeBufferPointer { js in
                                 shiftArray.withUnsafeBufferPointer { sh in
                                     centerArray.withUnsafeBufferPointer { ctr in
-                                    let nbBox = UnsafeSendable(nbp), dBox = UnsafeSendable(dp)
+                                    let nbBox = UncheckedSendable(nbp), dBox = UncheckedSendable(dp)
                                     partMax.withUnsafeMutableBufferPointer { pm in
                                     partOverflow.withUnsafeMutableBufferPointer { po in
-                                    let parts = UnsafeSendable(pm), overs = UnsafeSendable(po)
+                                    let parts = UncheckedSendable(pm), overs = UncheckedSendable(po)
                                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
                                         var found = [[(r2: Double, e: Int)]](repeating: [], count: ntypes)
                                         var maxSeen = [Int](repeating: 0, count: ntypes)
@@ -211,10 +211,4 @@ public struct AtomEnvironments: Sendable {
         try list.build(system)
         try self.init(positions: system.positions, types: types, neighbors: list, rcut: rcut, sel: sel)
     }
-}
-
-/// A pointer handed to concurrent blocks that write disjoint elements.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

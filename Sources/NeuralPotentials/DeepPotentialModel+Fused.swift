@@ -46,8 +46,8 @@ extension DeepPotentialModel {
             partVirial.withUnsafeMutableBufferPointer { pv in
                 atomE.withUnsafeMutableBufferPointer { ae in
                     partAtomVirial.withUnsafeMutableBufferPointer { pav in
-                    let pfBox = UnsafeSendable(pf), pvBox = UnsafeSendable(pv), aeBox = UnsafeSendable(ae)
-                    let pavBox = UnsafeSendable(pav)
+                    let pfBox = UncheckedSendable(pf), pvBox = UncheckedSendable(pv), aeBox = UncheckedSendable(ae)
+                    let pavBox = UncheckedSendable(pav)
                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
                         let work = FusedWorkspace(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
                         for c in 0..<spec.typeCount {

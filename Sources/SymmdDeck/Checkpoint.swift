@@ -123,24 +123,24 @@ extension RunState {
     ///   symmd's state, truncated).
     public init(contentsOf url: URL) throws {
         guard var data = try? Data(contentsOf: url) else {
-            throw DeckError(.missingFile, file: url.path, key: "--restart", expected: "a readable checkpoint file", found: "no such file or unreadable")
+            throw DeckError(.missingFile, file: url.path, key: "restart", expected: "a readable checkpoint file", found: "no such file or unreadable")
         }
         if data.starts(with: Array("CDF".utf8)) {
             let restart: AmberRestart
             do { restart = try AmberRestart(contentsOf: url) } catch {
-                throw DeckError(.badFile, file: url.path, key: "--restart", expected: "a symmd checkpoint or .ncrst", found: "\(error)")
+                throw DeckError(.badFile, file: url.path, key: "restart", expected: "a symmd checkpoint or .ncrst", found: "\(error)")
             }
             guard let state = restart.extraState else {
-                throw DeckError(.badFile, file: url.path, key: "--restart", expected: "an AMBER restart written by symmd (with its 'symmd_state' variable)",
+                throw DeckError(.badFile, file: url.path, key: "restart", expected: "an AMBER restart written by symmd (with its 'symmd_state' variable)",
                                 found: "one without symmd's state (another program's restart cannot continue a symmd run bit-identically)")
             }
             data = Data(state)
         }
         guard data.starts(with: RunState.magic) else {
-            throw DeckError(.badFile, file: url.path, key: "--restart", expected: "a symmd checkpoint (first line SYMMD-CHECKPOINT 1)", found: "another kind of file")
+            throw DeckError(.badFile, file: url.path, key: "restart", expected: "a symmd checkpoint (first line SYMMD-CHECKPOINT 1)", found: "another kind of file")
         }
         func corrupt(_ why: String) -> DeckError {
-            DeckError(.badFile, file: url.path, key: "--restart", expected: "a complete symmd checkpoint", found: "a truncated or corrupted one (\(why))")
+            DeckError(.badFile, file: url.path, key: "restart", expected: "a complete symmd checkpoint", found: "a truncated or corrupted one (\(why))")
         }
         let bytes = [UInt8](data.dropFirst(RunState.magic.count))
         guard bytes.count >= 8 else { throw corrupt("no header") }

@@ -30,12 +30,12 @@ public struct EvalResult: Sendable {
     ///   species the potential does not know).
     public init(potential: any Potential, typeNames: [String]?, units: UnitStyle = .metal, structure: URL, frame: Int = 0) throws {
         let system = try RunDeck.readStructure(structure, frame: frame, units: units, typeNames: typeNames,
-                                               deckFile: structure.path, key: "--structure")
+                                               deckFile: structure.path, key: "structure")
         let r: ForceResult
         do {
             r = try potential.evaluate(system)
         } catch {
-            throw DeckError(.nonPhysical, file: structure.path, key: "--structure", expected: "a physical structure", found: "\(error)")
+            throw DeckError(.nonPhysical, file: structure.path, key: "structure", expected: "a physical structure", found: "\(error)")
         }
         natoms = system.count
         energy = r.energy

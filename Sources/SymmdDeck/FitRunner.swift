@@ -67,7 +67,7 @@ public final class FitRunner {
             trainer = try Trainer(model: model, train: train, valid: valid, config: deck.training, fitStatistics: restart == nil)
             if let restart { try trainer.restore(from: restart.path) }
         } catch let e as NeuralPotentialError {
-            throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "--restart",
+            throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "restart",
                             expected: "data and model that fit together", found: "\(e)")
         }
         let v = trainer.valid

@@ -25,7 +25,7 @@ public struct KIMPortableModel: Sendable {
     /// - Throws: `DeckError` naming the bad name or the model file's problem.
     public init(model path: String, name: String) throws {
         guard Self.isValidName(name) else {
-            throw DeckError(.nonPhysical, file: path, key: "--name",
+            throw DeckError(.nonPhysical, file: path, key: "name",
                             expected: "a KIM item name: a letter, then letters, digits or '_' (e.g. symmd_cu_emt_se)",
                             found: "'\(name)'")
         }
@@ -106,7 +106,7 @@ public struct KIMPortableModel: Sendable {
         let fm = FileManager.default
         let dir = URL(fileURLWithPath: directory).standardizedFileURL
         if let items = try? fm.contentsOfDirectory(atPath: dir.path), !items.isEmpty {
-            throw DeckError(.nonPhysical, file: dir.path, key: "--out", expected: "a new or empty folder",
+            throw DeckError(.nonPhysical, file: dir.path, key: "directory", expected: "a new or empty folder",
                             found: "a folder with \(items.count) entries (remove it or choose another --out)")
         }
         do {
@@ -115,7 +115,7 @@ public struct KIMPortableModel: Sendable {
             try cmakeLists.write(to: dir.appendingPathComponent("CMakeLists.txt"), atomically: true, encoding: .utf8)
             try readme.write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         } catch {
-            throw DeckError(.badFile, file: dir.path, key: "--out", expected: "a writable folder", found: "\(error.localizedDescription)")
+            throw DeckError(.badFile, file: dir.path, key: "directory", expected: "a writable folder", found: "\(error.localizedDescription)")
         }
     }
 }

@@ -60,13 +60,13 @@ extension RunDeck {
             if ext == "xyz" || ext == "extxyz" {
                 let frames = try ExtXYZ.read(structure)
                 guard frame < frames.count else {
-                    throw DeckError(.nonPhysical, file: deckFile, key: key == "system.file" ? "system.frame" : "--frame",
+                    throw DeckError(.nonPhysical, file: deckFile, key: key == "system.file" ? "system.frame" : "frame",
                                     expected: "a 0-based frame below \(frames.count) (\(structure.lastPathComponent) has \(frames.count))", found: "\(frame)")
                 }
                 return try frames[frame].system(typeNames: typeNames, units: units)
             }
             guard frame == 0 else {
-                throw DeckError(.nonPhysical, file: deckFile, key: key == "system.file" ? "system.frame" : "--frame",
+                throw DeckError(.nonPhysical, file: deckFile, key: key == "system.file" ? "system.frame" : "frame",
                                 expected: "frame 0 (a LAMMPS data file holds one configuration)", found: "\(frame)")
             }
             return try LAMMPSData(contentsOf: structure).system(typeNames: typeNames, units: units)

@@ -60,16 +60,16 @@ public final class RunDriver {
         if let restart {
             let saved = try RunState(contentsOf: restart)
             guard saved.system.units == deck.units else {
-                throw DeckError(.badFile, file: restart.path, key: "--restart", expected: "a checkpoint in units \(deck.units.rawValue)", found: saved.system.units.rawValue)
+                throw DeckError(.badFile, file: restart.path, key: "restart", expected: "a checkpoint in units \(deck.units.rawValue)", found: saved.system.units.rawValue)
             }
             guard saved.stageIndex <= deck.stages.count else {
-                throw DeckError(.badFile, file: restart.path, key: "--restart", expected: "a checkpoint of a deck with \(deck.stages.count) stages", found: "stage \(saved.stageIndex + 1)")
+                throw DeckError(.badFile, file: restart.path, key: "restart", expected: "a checkpoint of a deck with \(deck.stages.count) stages", found: "stage \(saved.stageIndex + 1)")
             }
             state = saved
             do {
                 forces = try ForceEvaluator(potential: deck.potential, neighbors: saved.neighbors)
             } catch {
-                throw DeckError(.badFile, file: restart.path, key: "--restart", expected: "a checkpoint made with this deck's potential", found: "\(error)")
+                throw DeckError(.badFile, file: restart.path, key: "restart", expected: "a checkpoint made with this deck's potential", found: "\(error)")
             }
             buildsBefore = saved.buildCount - saved.neighbors.buildCount
             dangerousBefore = saved.dangerousBuildCount - saved.neighbors.dangerousBuildCount

@@ -131,7 +131,7 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
     neighbors.neighbors.withUnsafeBufferPointer { nb in
     neighbors.shifts.withUnsafeBufferPointer { sh in
     neighbors.unshiftedEnd.withUnsafeBufferPointer { ue in
-        let shared = AtomisticsUncheckedSendable((f0, pe0, fs, ps, en, vir))
+        let shared = UncheckedSendable((f0, pe0, fs, ps, en, vir))
         AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
             let (f0, pe0, fs, ps, en, vir) = shared.value
             let direct = k == 0 || full

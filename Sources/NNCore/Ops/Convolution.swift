@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 import RealModule
 import Synchronization
 
@@ -140,14 +139,12 @@ enum SampleParallel {
         }
         let chunks = Swift.min(count, 4 * t)
         let next = Atomic<Int>(0)
-        withoutActuallyEscaping(body) { b in
-            let box = UncheckedSendable(b)  // each chunk writes its own samples only
-            DispatchQueue.concurrentPerform(iterations: t) { _ in
-                while true {
-                    let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if k >= chunks { break }
-                    box.value((k * count / chunks)..<((k + 1) * count / chunks))
-                }
+        // Each chunk writes its own samples only; threads take chunks as they free up.
+        ConcurrentBlocks.run(t) { _ in
+            while true {
+                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if k >= chunks { break }
+                body((k * count / chunks)..<((k + 1) * count / chunks))
             }
         }
     }

@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 import Synchronization
 
 private let threadSetting = Atomic<Int>(1)
@@ -32,19 +31,10 @@ public enum Parallel {
         // libm for the tail) split every array the same way at any thread count: results
         // do not change in the last bits when `threads` does.
         let chunk = ((n + t - 1) / t + 7) / 8 * 8
-        withoutActuallyEscaping(body) { b in
-            let box = UncheckedSendable(b)  // chunks touch disjoint elements
-            DispatchQueue.concurrentPerform(iterations: t) { k in
-                let lo = k * chunk, hi = Swift.min(n, lo + chunk)
-                if lo < hi { box.value(lo..<hi) }
-            }
+        // Chunks touch disjoint elements.
+        ConcurrentBlocks.run(t) { k in
+            let lo = k * chunk, hi = Swift.min(n, lo + chunk)
+            if lo < hi { body(lo..<hi) }
         }
     }
-}
-
-/// A value handed across threads where the caller guarantees the access is race-free.
-@usableFromInline
-struct UncheckedSendable<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
 }

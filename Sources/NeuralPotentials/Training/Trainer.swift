@@ -199,8 +199,8 @@ public final class Trainer {
         // Pass 1: each part's E, F, W on its own tape.
         var evals = [GraphEvaluation?](repeating: nil, count: parts)
         evals.withUnsafeMutableBufferPointer { ev in
-            let box = UnsafeSendable(ev)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let box = UncheckedSendable(ev)
+            ConcurrentBlocks.run(parts) { k in
                 box.value[k] = model.evaluateGraph(env.subset(ranges[k]), createGraph: true)
             }
         }
@@ -229,8 +229,8 @@ public final class Trainer {
         let seedF = rF, seedW = rW
         var partGrads = [[Tensor]](repeating: [], count: parts)
         partGrads.withUnsafeMutableBufferPointer { pg in
-            let box = UnsafeSendable(pg)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let box = UncheckedSendable(pg)
+            ConcurrentBlocks.run(parts) { k in
                 let e = parts1[k]
                 var surrogate = e.energy * cE
                 if let seedF { surrogate = surrogate + (e.forces * seedF).sum() }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The seeded generator of Atomistics: xoshiro256** (Blackman & Vigna 2018), its 256-bit state
-/// filled from a 64-bit seed by SplitMix64.
+/// The one seeded generator of symmd: xoshiro256** (Blackman & Vigna 2018), its 256-bit state
+/// filled from a 64-bit seed by SplitMix64. NNCore calls it `RandomGenerator`, Atomistics
+/// `Xoshiro256StarStar`: the same type.
 ///
 /// Our own code, so the stream never changes with the standard library or the platform: the same
-/// seed gives the same velocities and thermostat noise everywhere. Normal deviates use the
-/// Box–Muller transform, both values of each pair (the spare is part of the state, so a saved and
-/// restored generator continues the same stream). The same algorithm and seeding as NNCore's
-/// `RandomGenerator`, written again here because Atomistics depends on nothing of ours.
+/// seed gives the same weights, velocities and thermostat noise everywhere. Normal deviates use
+/// the Box–Muller transform, both values of each pair (the spare is part of the state, so a saved
+/// and restored generator continues the same stream).
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equatable {
     /// The four 64-bit state words.
     public private(set) var s0, s1, s2, s3: UInt64
@@ -96,5 +96,41 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equa
         if n % 2 == 0 { return 2 * nextGamma(shape: Double(n / 2)) }
         let r = nextNormal()
         return 2 * nextGamma(shape: Double((n - 1) / 2)) + r * r
+    }
+
+    /// The full state: the four xoshiro words, then 1 and the cached normal's bits when one is
+    /// cached. Restoring it with ``init(state:)`` continues the stream exactly.
+    public var state: [UInt64] {
+        [s0, s1, s2, s3] + (spareNormal.map { [1, $0.bitPattern] } ?? [])
+    }
+
+    /// A generator continuing from a saved ``state`` (nil when the words are not a valid state).
+    public init?(state: [UInt64]) {
+        guard state.count == 4 || (state.count == 6 && state[4] == 1), state[0..<4].contains(where: { $0 != 0 }) else { return nil }
+        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+        spareNormal = state.count == 6 ? Double(bitPattern: state[5]) : nil
+    }
+
+    /// A uniform integer in 0..<bound (Lemire's multiply-and-reject; our own, so the stream
+    /// does not change with the standard library).
+    public mutating func nextInt(below bound: Int) -> Int {
+        precondition(bound > 0, "nextInt(below:): bound must be positive, got \(bound)")
+        let b = UInt64(bound)
+        let threshold = (0 &- b) % b
+        while true {
+            let (hi, lo) = next().multipliedFullWidth(by: b)
+            if lo >= threshold { return Int(hi) }
+        }
+    }
+
+    /// A random permutation of 0..<n (Fisher–Yates with ``nextInt(below:)``).
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        var i = n - 1
+        while i > 0 {
+            p.swapAt(i, nextInt(below: i + 1))
+            i -= 1
+        }
+        return p
     }
 }
