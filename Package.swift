@@ -112,7 +112,9 @@ let package = Package(
         .target(name: "CSymmdAPI"),
         .target(name: "SymmdC", dependencies: ["CSymmdAPI", "NeuralPotentials", "Atomistics", "NNCore"]),
         .testTarget(name: "SymmdCTests", dependencies: ["SymmdC", "CSymmdAPI", "NeuralPotentials", "Atomistics"]),
-        .target(name: "SymmdTestSupport", dependencies: ["NNCore"]),
+        .target(name: "SymmdTestSupport", dependencies: ["NNCore", "Atomistics"]),
+        // One conformance driver over every potential (LJ, Morse, EAM, the deep potential).
+        .testTarget(name: "ConformanceTests", dependencies: ["SymmdTestSupport", "Atomistics", "NeuralPotentials", "NNCore"]),
         .testTarget(name: "NNCoreTests", dependencies: ["NNCore", "SymmdTestSupport"]),
         .testTarget(name: "AtomisticsTests", dependencies: ["Atomistics"],
                     exclude: ["Fixtures"]),

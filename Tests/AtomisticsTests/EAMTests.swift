@@ -114,27 +114,6 @@ struct EAMReferenceTests {
         print("EAM \(c.rawValue): max |F − (−dE/dx)| by central differences (h = 1e-5 Å) = \(worst) eV/Å")
         #expect(worst < 1e-6)
     }
-
-    @Test("virial equals minus the strain derivative of the energy")
-    func virialIsStrainDerivative() throws {
-        let ref = try EAMReference(EAMCase.cuNi.rawValue)
-        let pot = try EAMCase.cuNi.potential(elements: ref.elements)
-        let base = try evaluate(pot, ref.system(masses: pot.typeMasses))
-        // W_ab = −∂E/∂ε_ab for a homogeneous deformation x → (1 + ε) x of atoms and box.
-        let h = 1e-6
-        for (a, b) in [(0, 0), (1, 2), (2, 1)] {
-            func strained(_ e: Double) throws -> Double {
-                var x = ref.positions, lattice = ref.lattice
-                for i in 0..<(x.count / 3) { x[3 * i + a] += e * ref.positions[3 * i + b] }
-                for row in 0..<3 { lattice[3 * row + a] += e * ref.lattice[3 * row + b] }
-                let system = try System(positions: x, types: ref.types, masses: pot.typeMasses,
-                                        box: Box(vectors: lattice))
-                return try evaluate(pot, system).energy
-            }
-            let numeric = -(try strained(h) - strained(-h)) / (2 * h)
-            #expect(abs(numeric - base.virial[3 * a + b]) < 1e-5, "W[\(a)][\(b)]: \(numeric) vs \(base.virial[3 * a + b])")
-        }
-    }
 }
 
 /// Writes tables five values to a line (shortest round-trip decimal), each table on new lines.

@@ -2,48 +2,6 @@ import Foundation
 import Testing
 @testable import Atomistics
 
-/// Central finite differences of the energy against the forces, atom by atom.
-func checkForcesByFiniteDifferences(_ potential: some Potential, _ system: System, h: Double = 1e-6,
-                                    rtol: Double = 1e-6, atol: Double = 1e-7,
-                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let result = try potential.evaluate(system)
-    var numeric = [Double](repeating: 0, count: 3 * system.count)
-    for k in 0..<(3 * system.count) {
-        var plus = system, minus = system
-        plus.positions[k] += h
-        minus.positions[k] -= h
-        numeric[k] = -(try potential.evaluate(plus).energy - potential.evaluate(minus).energy) / (2 * h)
-    }
-    expectClose(result.forces, numeric, rtol: rtol, atol: atol, "forces vs −dE/dx", sourceLocation: sourceLocation)
-}
-
-/// The virial against −∂E/∂ε_ab for a homogeneous strain x → x(I + ε) of box and atoms.
-func checkVirialByStrain(_ potential: some Potential, _ system: System, h: Double = 1e-6,
-                         rtol: Double = 1e-6, atol: Double = 1e-7,
-                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let result = try potential.evaluate(system)
-    func strained(_ a: Int, _ b: Int, _ e: Double) throws -> System {
-        var s = system
-        func apply(_ v: inout [Double], _ origin: [Double]) {
-            for p in stride(from: 0, to: v.count, by: 3) { v[p + b] += (v[p + a] - origin[a]) * e }
-        }
-        var h = system.box.vectors
-        apply(&h, [0, 0, 0])
-        apply(&s.positions, system.box.origin)
-        s.box = try system.box.withVectors(h)
-        return s
-    }
-    var numeric = [Double](repeating: 0, count: 9)
-    for a in 0..<3 {
-        for b in 0..<3 {
-            let ep = try potential.evaluate(strained(a, b, h)).energy
-            let em = try potential.evaluate(strained(a, b, -h)).energy
-            numeric[3 * a + b] = -(ep - em) / (2 * h)
-        }
-    }
-    expectClose(result.virial, numeric, rtol: rtol, atol: atol, "virial vs −dE/dε", sourceLocation: sourceLocation)
-}
-
 @Suite struct PotentialTests {
     /// Two types in a skewed periodic box, unwrapped positions, separations ≥ 0.85σ.
     static func liquid(seed: UInt64 = 21) throws -> System {
@@ -58,22 +16,8 @@ func checkVirialByStrain(_ potential: some Potential, _ system: System, h: Doubl
                          cutoffs: [2.5, 2.2, 2.2, 2.0], truncation: truncation)
     }
 
-    @Test(arguments: PairTruncation.allCases)
-    func ljForcesAndVirialAreEnergyDerivatives(_ truncation: PairTruncation) throws {
-        let s = try Self.liquid()
-        let lj = try Self.twoTypeLJ(truncation)
-        try checkForcesByFiniteDifferences(lj, s)
-        try checkVirialByStrain(lj, s)
-    }
-
-    @Test(arguments: PairTruncation.allCases)
-    func morseForcesAndVirialAreEnergyDerivatives(_ truncation: PairTruncation) throws {
-        let s = try Self.liquid(seed: 22)
-        let morse = try Morse(typeCount: 2, depth: [0.35, 0.3, 0.3, 0.5], alpha: [1.4, 1.5, 1.5, 1.3],
-                              r0: [1.1, 1.0, 1.0, 1.2], cutoffs: [2.6, 2.4, 2.4, 2.5], truncation: truncation)
-        try checkForcesByFiniteDifferences(morse, s)
-        try checkVirialByStrain(morse, s)
-    }
+    // Forces and virial against finite differences, half against full lists, threads,
+    // forcesOnly, per-atom energies and invariances: Tests/ConformanceTests (every potential).
 
     @Test func truncationsAtTheCutoff() throws {
         // Two atoms along x in a big open box, just inside and just outside r_c = 2.5.

@@ -55,31 +55,4 @@ import Testing
         }
         #expect(worst <= 1e-6 * max(1, NPFixtures.maxAbs(f)), "max |F − FD| = \(worst)")
     }
-
-    @Test func virialIsStrainDerivative() throws {
-        // W = −∂E/∂ε (homogeneous strain of cell and positions): checks the virial's sign and layout.
-        let sys = try NPFixtures.structure(seed: 31, n: 12, species: ["Cu", "Au"], box: "triclinic", length: 6.2)
-        let model = try NPFixtures.model(species: ["Cu", "Au"], seed: 5, calibration: sys)
-        let w = model.evaluateFused(try NPFixtures.environments(sys, model)).virial
-        let h = 1e-6
-        func strained(_ a: Int, _ b: Int, _ e: Double) throws -> Double {
-            var m = [1.0, 0, 0, 0, 1, 0, 0, 0, 1]
-            m[3 * a + b] += e
-            func apply(_ v: [Double]) -> [Double] {
-                stride(from: 0, to: v.count, by: 3).flatMap { k in
-                    (0..<3).map { r in (0..<3).reduce(0.0) { $0 + m[3 * r + $1] * v[k + $1] } }
-                }
-            }
-            var s = sys
-            s.box = try Box(vectors: apply(sys.box.vectors))
-            s.positions = apply(sys.positions)
-            return model.evaluateFused(try NPFixtures.environments(s, model)).energy
-        }
-        for a in 0..<3 {
-            for b in 0..<3 {
-                let d = -(try strained(a, b, h) - strained(a, b, -h)) / (2 * h)
-                #expect(abs(d - w[3 * a + b]) <= 1e-6 * max(1, NPFixtures.maxAbs(w)), "W[\(a)\(b)] \(w[3 * a + b]) vs \(d)")
-            }
-        }
-    }
 }
