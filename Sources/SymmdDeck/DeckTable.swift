@@ -242,6 +242,26 @@ final class DeckTable {
     }
 }
 
+extension DeckTable {
+    /// The top-level table of deck `text` read from `context.file`.
+    ///
+    /// - Throws: `DeckError.syntax` with the line of a TOML error.
+    static func top(parsing text: String, context: DeckContext) throws -> DeckTable {
+        let parsed: TOMLTable
+        do {
+            parsed = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw DeckError(.syntax, file: context.file, key: "", line: e.source.begin.line, expected: "valid TOML", found: e.description)
+        } catch {
+            throw DeckError(.syntax, file: context.file, key: "", expected: "valid TOML", found: "\(error)")
+        }
+        guard case .table(let root) = DeckValue(parsed) else {
+            throw DeckError(.syntax, file: context.file, key: "", expected: "a TOML table", found: "something else")
+        }
+        return DeckTable(root, path: "", section: "", context: context)
+    }
+}
+
 /// The deck file's name, folder and text, shared by the readers, and where library warnings go.
 struct DeckContext {
     let file: String

@@ -63,16 +63,7 @@ public struct FitDeck: Sendable {
     public init(parsing text: String, url: URL) throws {
         self.url = url
         let context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
-        let parsed: TOMLTable
-        do { parsed = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw DeckError(.syntax, file: url.path, key: "", line: e.source.begin.line, expected: "valid TOML", found: e.description)
-        } catch {
-            throw DeckError(.syntax, file: url.path, key: "", expected: "valid TOML", found: "\(error)")
-        }
-        guard case .table(let root) = DeckValue(parsed) else {
-            throw DeckError(.syntax, file: url.path, key: "", expected: "a TOML table", found: "something else")
-        }
-        let top = DeckTable(root, path: "", section: "", context: context)
+        let top = try DeckTable.top(parsing: text, context: context)
         func path(_ s: String) -> URL { URL(fileURLWithPath: s, relativeTo: context.directory).standardizedFileURL }
 
         // [data]

@@ -164,18 +164,7 @@ public struct RunDeck: @unchecked Sendable {
         self.url = url
         var context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
         context.warn = warn
-        let parsed: TOMLTable
-        do {
-            parsed = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw DeckError(.syntax, file: url.path, key: "", line: e.source.begin.line, expected: "valid TOML", found: e.description)
-        } catch {
-            throw DeckError(.syntax, file: url.path, key: "", expected: "valid TOML", found: "\(error)")
-        }
-        guard case .table(let root) = DeckValue(parsed) else {
-            throw DeckError(.syntax, file: url.path, key: "", expected: "a TOML table", found: "something else")
-        }
-        let top = DeckTable(root, path: "", section: "", context: context)
+        let top = try DeckTable.top(parsing: text, context: context)
 
         units = UnitStyle(rawValue: try top.choice("units", ["metal", "lj"]) ?? "metal")!
         let seedInt = try top.int("seed", "random seed", minimum: 0) ?? 12345

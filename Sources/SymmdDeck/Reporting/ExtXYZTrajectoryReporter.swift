@@ -4,8 +4,8 @@ import TrajectoryIO
 
 /// An extended-XYZ trajectory (`[output.trajectory]` with a file not ending in `.nc`): a frame
 /// every `every` steps with step, time, energy, virial and forces (velocities as `vel` when asked).
-public final class ExtXYZTrajectoryReporter: RunReporter {
-    private let every: Int
+public final class ExtXYZTrajectoryReporter: FrameReporter {
+    let every: Int
     private let velocities: Bool
     private var file: FileHandle?
 
@@ -28,18 +28,8 @@ public final class ExtXYZTrajectoryReporter: RunReporter {
         file = try OutputFiles.create(url, text: text, deckFile: context.deck.url.path, key: "output.trajectory.file")
     }
 
-    /// Every `every` steps, with energies.
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? { step % every == 0 ? .energy : nil }
-
-    /// Appends the frame.
-    public func report(_ report: RunReport) throws {
-        try write(report)
-    }
-
-    /// Appends the last good frame, marked `last_good`, without forces or energies.
-    public func reportLastGood(_ report: RunReport) { try? write(report) }
-
-    private func write(_ report: RunReport) throws {
+    /// Appends one frame (the last good one marked `last_good`, without forces or energies).
+    func write(_ report: RunReport) throws {
         guard let file else { return }
         let s = report.system
         var info: [String: ExtXYZValue] = ["step": .integer(s.step), "time": .real(s.time)]

@@ -5,8 +5,8 @@ import TrajectoryIO
 /// An AMBER NetCDF trajectory (`[output.trajectory]` with a `.nc` file) with a PDB of the first
 /// frame beside it; after a restart the file is cut to the frames at or before the checkpoint's
 /// time and appended to.
-public final class NetCDFTrajectoryReporter: RunReporter {
-    private let every: Int
+public final class NetCDFTrajectoryReporter: FrameReporter {
+    let every: Int
     private let deckFile: String
     private var writer: AmberNetCDFWriter?
 
@@ -48,18 +48,8 @@ public final class NetCDFTrajectoryReporter: RunReporter {
         }
     }
 
-    /// Every `every` steps, with energies.
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? { step % every == 0 ? .energy : nil }
-
-    /// Appends the frame (synced to disk).
-    public func report(_ report: RunReport) throws {
-        try write(report)
-    }
-
-    /// Appends the last good frame without forces or energies.
-    public func reportLastGood(_ report: RunReport) { try? write(report) }
-
-    private func write(_ report: RunReport) throws {
+    /// Appends one frame, synced to disk (the last good one without forces or energies).
+    func write(_ report: RunReport) throws {
         guard let writer else { return }
         let s = report.system
         var frame = AmberFrame(positions: s.positions, velocities: s.velocities, forces: report.isLastGood ? nil : s.forces,

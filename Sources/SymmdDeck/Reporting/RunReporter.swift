@@ -63,6 +63,24 @@ extension RunReporter {
     public func close() {}
 }
 
+/// A trajectory format: a frame every `every` steps (with energies), and the last good frame
+/// before a failure; each format says only how it writes a frame.
+protocol FrameReporter: RunReporter {
+    /// Interval in steps.
+    var every: Int { get }
+    /// Appends one frame (without forces or energies when `report.isLastGood`).
+    func write(_ report: RunReport) throws
+}
+
+extension FrameReporter {
+    /// Every `every` steps, with energies.
+    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? { step % every == 0 ? .energy : nil }
+    /// Appends the frame.
+    public func report(_ report: RunReport) throws { try write(report) }
+    /// Appends the last good frame (best effort: the run is failing already).
+    public func reportLastGood(_ report: RunReport) { try? write(report) }
+}
+
 /// The registered output formats: each maker returns its reporter when the deck asks for that
 /// output. A new format is one new file with a `make(_:)` and one line here.
 public enum RunReporters {
