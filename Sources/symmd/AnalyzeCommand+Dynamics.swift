@@ -56,6 +56,8 @@ struct MSDCommand: ParsableCommand {
             and the MSD is averaged over atoms and all time origins (FFT algorithm). D comes from
             a least-squares line MSD = 6 D t + b over the printed fit range.
             Writes PREFIX.csv (t_ps,msd_A2) and PREFIX.svg.
+            Example:
+              symmd analyze msd out/cu-md/traj.nc --frames 21: --fit 0.2:0.8 --out out/cu-md/msd
             """)
 
     @Argument(help: "Trajectory file (.nc, .extxyz/.xyz; metal units).") var trajectory: String
@@ -122,6 +124,8 @@ struct VACFCommand: ParsableCommand {
             the linear correlation, lag m divided by its T−m origins). Velocities come from a
             NetCDF 'velocities', an extxyz 'vel' or 'velocities' column (Å/ps), or ASE 'momenta'.
             Writes PREFIX.csv (t_ps,vacf_normalized,vacf_A2_per_ps2) and PREFIX.svg.
+            Example:
+              symmd analyze vacf out/cu-md/traj.nc --frames 21: --out out/cu-md/vacf
             """)
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
@@ -157,6 +161,8 @@ struct VDOSCommand: ParsableCommand {
             g(ν) = 4 ∫ w(t) C(t)/C(0) cos 2πνt dt over the first half of the lags with a Hann
             window w, normalised so ∫ g dν = 1 (ν in THz; 1 THz = 33.35641 cm⁻¹).
             Writes PREFIX.csv (nu_THz,vdos_per_THz,wavenumber_cm-1) and PREFIX.svg.
+            Example:
+              symmd analyze vdos out/cu-md/traj.nc --frames 21: --out out/cu-md/vdos
             """)
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
@@ -195,6 +201,8 @@ struct ThermoCommand: ParsableCommand {
             fill a block are dropped); the error is the standard deviation of the block means
             over √N. Units as written by symmd run: metal (K, eV, bar) or, with --units lj, reduced.
             Writes PREFIX.csv (time_ps,temperature_K,…) and PREFIX.svg (temperature against time).
+            Example:
+              symmd analyze thermo out/cu-md/thermo.csv --blocks 5 --out out/cu-md/thermo-blocks
             """)
 
     @Argument(help: "Thermo CSV written by symmd run.") var csv: String

@@ -9,6 +9,12 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Analyse a trajectory (AMBER NetCDF .nc, extxyz, LAMMPS data) or a thermo log.",
+        discussion: """
+            Examples (after `make demo`, which writes out/cu-md/):
+              symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
+              symmd analyze msd out/cu-md/traj.nc --frames 21: --out out/cu-md/msd
+              symmd analyze thermo out/cu-md/thermo.csv
+            """,
         subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self])
 }
 
