@@ -77,6 +77,7 @@ struct FusedBatch {
     /// Step 1: R̃ rows (s, s·x/r, s·y/r, s·z/r), normalised per (c, t) by the training statistics,
     /// and their Jacobians, for the filled slots; gathered per neighbor type into `work.rc[t]`.
     func environmentRows() {
+        let rows = self.rows, jacobians = self.jacobians, slotsPerAtom = self.slotsPerAtom, work = self.work
         let sw = model.smoothSwitch
         let mean = model.statistics.mean, stdR = model.statistics.stdRadial, stdA = model.statistics.stdAngular
         env.neighbor.withUnsafeBufferPointer { neighbor in
@@ -122,6 +123,8 @@ struct FusedBatch {
     /// empty-slot input, and the deep-set sums T = R̃ᵀG/N_c (se_e2_a) or D = ΣG/N_c (se_e2_r).
     /// Empty slots enter as a count: their row is (s_empty, 0, 0, 0) and they carry no force.
     func embedAndContract(_ embeddingNets: [FusedNet]) {
+        let tMatrices = self.tMatrices, descriptorValues = self.descriptorValues, work = self.work
+        let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize
         let mean = model.statistics.mean, stdR = model.statistics.stdRadial
         if isSeA {
             tMatrices.update(repeating: 0, count: batchSize * 4 * width)
@@ -213,6 +216,8 @@ struct FusedBatch {
     /// Step 6: back through the deep-set sums and the embedding to ∂E/∂R̃ of the filled slots:
     /// ∂E/∂G = R̃·∂E/∂T/N_c, ∂E/∂R̃ = G·(∂E/∂T)ᵀ/N_c, and ∂E/∂s through g added to the s column.
     func backToRows(_ embeddingNets: [FusedNet]) {
+        let rowGradients = self.rowGradients, tGradients = self.tGradients, descriptorGradients = self.descriptorGradients
+        let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize, work = self.work
         for t in 0..<neighborTypes where env.sel[t] > 0 {
             let filled = work.rowSlot[t].count
             guard filled > 0 else { continue }
@@ -273,6 +278,8 @@ struct FusedBatch {
     /// −∂E/∂r_ij on the neighbor (ghosts included), −r_ij ⊗ ∂E/∂r_ij into the virial (and into
     /// the neighbor's per-particle virial when asked).
     func forcesAndVirial() {
+        let jacobians = self.jacobians, rowGradients = self.rowGradients, slotsPerAtom = self.slotsPerAtom
+        let env = self.env, atoms = self.atoms, neighborTypes = self.neighborTypes, work = self.work
         let stdR = model.statistics.stdRadial, stdA = model.statistics.stdAngular
         var v = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         let perAtomVirial = !work.atomVirial.isEmpty
