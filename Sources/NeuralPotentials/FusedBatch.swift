@@ -17,24 +17,13 @@ struct FusedBatch {
     /// The batch's centre atoms (indices into `env`).
     let atoms: ArraySlice<Int>
     let work: FusedWorkspace
-    /// Atoms in the batch.
-    let batchSize: Int
-    /// N_c = Σ sel, slots per atom.
-    let slotsPerAtom: Int
-    /// Model types.
-    let typeCount: Int
-    /// Neighbor types (slot blocks).
-    let neighborTypes: Int
-    /// M, the embedding width.
-    let width: Int
-    /// M′ = axis_neuron, the columns of T< kept in D.
-    let axisWidth: Int
-    /// Length of each atom's descriptor.
-    let descriptorLength: Int
-    /// se_e2_a (T and D = TᵀT<) rather than se_e2_r (D = ΣG/N_c).
-    let isSeA: Bool
-    /// 1/N_c, the deep-set normalisation.
-    let slotWeight: Double
+    /// Shapes, named as DESIGN.md §4 does: the batch's atoms B, slots per atom N_c = Σ sel, model
+    /// types, neighbor types (slot blocks), the embedding width M, M′ = axis_neuron (the columns of
+    /// T< kept in D) and each atom's descriptor length.
+    let batchSize: Int, slotsPerAtom: Int, typeCount: Int, neighborTypes: Int
+    let width: Int, axisWidth: Int, descriptorLength: Int
+    /// se_e2_a (T and D = TᵀT<) rather than se_e2_r (D = ΣG/N_c), and 1/N_c, the deep-set weight.
+    let isSeA: Bool, slotWeight: Double
 
     /// Normalised environment rows (4 per slot), their gradients, and the Jacobians of the raw rows
     /// with respect to r_ij (12 per slot).

@@ -60,11 +60,11 @@ struct PotentialKindTests {
         let deck = try RunDeck(contentsOf: url, potentialKinds: PotentialKinds.registered + [GaussianCoreKind.self])
         #expect(deck.potential is GaussianCore)
         let driver = try RunDriver(deck: deck)
-        var rows: [ThermoRow] = []
+        var rows = [ThermoRow]()
         driver.onThermo = { rows.append($0) }
         try driver.run()
-        let e = ([driver.initialRow!] + rows).map(\.totalEnergy)
         #expect(rows.count == 5)
+        let e = ([driver.initialRow!] + rows).map(\.totalEnergy)
         #expect(e.max()! - e.min()! < 1e-3 * abs(e[0]), "\(e)")
         #expect(abs(rows.last!.potentialEnergy - driver.initialRow!.potentialEnergy) > 1e-6)
     }
