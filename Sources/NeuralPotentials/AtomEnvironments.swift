@@ -142,63 +142,53 @@ public struct AtomEnvironments: Sendable {
         // Explicit particles: a caller's list may name the centre itself; a periodic list names only
         // its images (non-zero shift), which are real neighbors.
         let skipSelf = shifts == nil
+        // Every raw view the fill needs, taken together once.
         nb.withUnsafeMutableBufferPointer { nbp in
-            disp.withUnsafeMutableBufferPointer { dp in
-                positions.withUnsafeBufferPointer { x in
-                    types.withUnsafeBufferPointer { ty in
-                        offsets.withUnsafeBufferPointer { off in
-                            js.withUnsafeBufferPointer { js in
-                                shiftArray.withUnsafeBufferPointer { sh in
-                                    centerArray.withUnsafeBufferPointer { ctr in
-                                    let nbBox = UncheckedSendable(nbp), dBox = UncheckedSendable(dp)
-                                    partMax.withUnsafeMutableBufferPointer { pm in
-                                    partOverflow.withUnsafeMutableBufferPointer { po in
-                                    let parts = UncheckedSendable(pm), overs = UncheckedSendable(po)
-                                    AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
-                                        var found = [[(r2: Double, e: Int)]](repeating: [], count: ntypes)
-                                        var maxSeen = [Int](repeating: 0, count: ntypes)
-                                        var over: [SelOverflow] = []
-                                        for i in range {
-                                            for t in 0..<ntypes { found[t].removeAll(keepingCapacity: true) }
-                                            let p = mapped ? Int(ctr[i]) : i
-                                            let xi = x[3 * p], yi = x[3 * p + 1], zi = x[3 * p + 2]
-                                            for e in off[i]..<off[i + 1] {
-                                                let j = Int(js[e]), s = 3 * e * shiftStride
-                                                let dx = x[3 * j] + sh[s] - xi
-                                                let dy = x[3 * j + 1] + sh[s + shiftStride] - yi
-                                                let dz = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
-                                                let r2 = dx * dx + dy * dy + dz * dz
-                                                if r2 < rc2 && !(skipSelf && j == p) { found[ty[j]].append((r2, e)) }
-                                            }
-                                            for t in 0..<ntypes {
-                                                let c = found[t].count
-                                                if c > maxSeen[t] { maxSeen[t] = c }
-                                                if c > sel[t] { over.append(SelOverflow(atom: p, neighborType: t, count: c)) }
-                                                found[t].sort { $0.r2 < $1.r2 || ($0.r2 == $1.r2 && $0.e < $1.e) }
-                                                var k = i * nnei + starts[t]
-                                                for (_, e) in found[t].prefix(sel[t]) {
-                                                    let j = Int(js[e]), s = 3 * e * shiftStride
-                                                    nbBox.value[k] = Int32(j)
-                                                    dBox.value[3 * k] = x[3 * j] + sh[s] - xi
-                                                    dBox.value[3 * k + 1] = x[3 * j + 1] + sh[s + shiftStride] - yi
-                                                    dBox.value[3 * k + 2] = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
-                                                    k += 1
-                                                }
-                                            }
-                                        }
-                                        parts.value[b] = maxSeen
-                                        overs.value[b] = over
-                                    }
-                                    }
-                                    }
-                                    }
-                                }
-                            }
+        disp.withUnsafeMutableBufferPointer { dp in
+        partMax.withUnsafeMutableBufferPointer { pm in
+        partOverflow.withUnsafeMutableBufferPointer { po in
+        centerArray.withUnsafeBufferPointer { ctr in
+        KernelViews.with(positions: positions, types: types, offsets: offsets, neighbors: js, shifts: shiftArray) { view in
+            let x = view.positions, ty = view.types, off = view.offsets, js = view.neighbors, sh = view.shifts
+            // Blocks write disjoint slots of the outputs and their own partial results.
+            let outputs = UncheckedSendable((nbp, dp, pm, po))
+            AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
+                let (neighborOut, displacementOut, maxParts, overflowParts) = outputs.value
+                var found = [[(r2: Double, e: Int)]](repeating: [], count: ntypes)
+                var maxSeen = [Int](repeating: 0, count: ntypes)
+                var over: [SelOverflow] = []
+                for i in range {
+                    for t in 0..<ntypes { found[t].removeAll(keepingCapacity: true) }
+                    let p = mapped ? Int(ctr[i]) : i
+                    let xi = x[3 * p], yi = x[3 * p + 1], zi = x[3 * p + 2]
+                    for e in off[i]..<off[i + 1] {
+                        let j = Int(js[e]), s = 3 * e * shiftStride
+                        let dx = x[3 * j] + sh[s] - xi
+                        let dy = x[3 * j + 1] + sh[s + shiftStride] - yi
+                        let dz = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
+                        let r2 = dx * dx + dy * dy + dz * dz
+                        if r2 < rc2 && !(skipSelf && j == p) { found[ty[j]].append((r2, e)) }
+                    }
+                    for t in 0..<ntypes {
+                        let c = found[t].count
+                        if c > maxSeen[t] { maxSeen[t] = c }
+                        if c > sel[t] { over.append(SelOverflow(atom: p, neighborType: t, count: c)) }
+                        found[t].sort { $0.r2 < $1.r2 || ($0.r2 == $1.r2 && $0.e < $1.e) }
+                        var k = i * nnei + starts[t]
+                        for (_, e) in found[t].prefix(sel[t]) {
+                            let j = Int(js[e]), s = 3 * e * shiftStride
+                            neighborOut[k] = Int32(j)
+                            displacementOut[3 * k] = x[3 * j] + sh[s] - xi
+                            displacementOut[3 * k + 1] = x[3 * j + 1] + sh[s + shiftStride] - yi
+                            displacementOut[3 * k + 2] = x[3 * j + 2] + sh[s + 2 * shiftStride] - zi
+                            k += 1
                         }
                     }
                 }
+                maxParts[b] = maxSeen
+                overflowParts[b] = over
             }
-        }
+        }}}}}}
         neighbor = nb
         displacement = disp
         maxNeighbors = (0..<ntypes).map { t in partMax.map { $0[t] }.max() ?? 0 }

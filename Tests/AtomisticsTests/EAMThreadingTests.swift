@@ -13,8 +13,7 @@ struct EAMThreadingTests {
         func run(_ blocks: Int) -> (Double, [Double], [Double], [Double]) {
             var forces = [Double](repeating: 0, count: 3 * system.count)
             var atoms: [Double]? = [Double](repeating: 0, count: system.count)
-            let (e, w) = pot.evaluate(positions: system.positions, types: system.types, offsets: list.offsets,
-                                      neighbors: list.neighbors, shifts: list.shifts, newton: kind == .half,
+            let (e, w) = pot.evaluate(positions: system.positions, types: system.types, list: list, newton: kind == .half,
                                       blocks: blocks, forces: &forces, perAtomEnergy: &atoms)
             return (e, forces, w, atoms!)
         }

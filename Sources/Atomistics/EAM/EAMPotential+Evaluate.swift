@@ -27,8 +27,7 @@ extension EAMPotential: Potential {
         }
         result.reset(atomCount: n)
         var perAtom = result.perAtomEnergy
-        let (energy, virial) = evaluate(positions: system.positions, types: system.types,
-                                        offsets: list.offsets, neighbors: list.neighbors, shifts: list.shifts,
+        let (energy, virial) = evaluate(positions: system.positions, types: system.types, list: list,
                                         newton: list.kind == .half, blocks: AtomisticsParallel.blockCount(n),
                                         forces: &result.forces, perAtomEnergy: &perAtom)
         result.energy = energy
@@ -40,7 +39,7 @@ extension EAMPotential: Potential {
     /// pair once and applied to both atoms; otherwise full list, each pair from both sides).
     /// The atoms are split into `blocks` contiguous blocks run concurrently. Forces (3N) and
     /// per-atom energies (N) must arrive zeroed. Returns energy and virial.
-    func evaluate(positions: [Double], types: [Int], offsets: [Int], neighbors: [Int32], shifts: [Double],
+    func evaluate(positions: [Double], types: [Int], list: NeighborList,
                   newton: Bool, blocks: Int, forces: inout [Double], perAtomEnergy: inout [Double]?) -> (Double, [Double]) {
         let n = types.count
         let blocks = max(1, min(blocks, n))
@@ -69,18 +68,10 @@ extension EAMPotential: Potential {
         let ntypes = typeCount
         let rhoTables = rhor, pairTables = z2r, embedTables = frho
 
-        positions.withUnsafeBufferPointer { x in
-        types.withUnsafeBufferPointer { type in
-        offsets.withUnsafeBufferPointer { offsets in
-        neighbors.withUnsafeBufferPointer { list in
-        shifts.withUnsafeBufferPointer { shift in
         forces.withUnsafeMutableBufferPointer { sharedForces in
-        frho.coefficients.withUnsafeBufferPointer { frhoC in
-        rhor.coefficients.withUnsafeBufferPointer { rhorC in
-        z2r.coefficients.withUnsafeBufferPointer { z2rC in
-        type2rhor.withUnsafeBufferPointer { t2rho in
-        type2z2r.withUnsafeBufferPointer { t2z2r in
-        type2frho.withUnsafeBufferPointer { t2frho in
+        KernelViews.with(positions: positions, types: types, list: list) { view in
+        tableViews { frhoC, rhorC, z2rC, t2rho, t2z2r, t2frho in
+            let x = view.positions, type = view.types, offsets = view.offsets, list = view.neighbors, shift = view.shifts
             /// LAMMPS's radial interval m (1…nr−1) and fraction p, clamped past the last node.
             @inline(__always) func radial(_ r: Double) -> (Int, Double) {
                 var p = r * rdr + 1.0
@@ -200,7 +191,7 @@ extension EAMPotential: Potential {
                     for c in 0..<(3 * n) { sharedForces[c] += forceParts[k * 3 * n + c] }
                 }
             }
-        }}}}}}}}}}}}
+        }}}
 
         if privateParts && wantAtoms {
             for k in 1..<parts { for i in 0..<n { atomParts[i] += atomParts[k * n + i] } }
@@ -213,5 +204,24 @@ extension EAMPotential: Potential {
             for c in 0..<9 { virial[c] += sums[10 * k + 1 + c] }
         }
         return (energy, virial)
+    }
+}
+
+extension EAMPotential {
+    /// Raw views of the spline coefficients (F(ρ), ρ(r), r·φ(r)) and the type → table maps, taken
+    /// once for a whole evaluation.
+    func tableViews<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>,
+                                UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) -> R) -> R {
+        frho.coefficients.withUnsafeBufferPointer { f in
+            rhor.coefficients.withUnsafeBufferPointer { r in
+                z2r.coefficients.withUnsafeBufferPointer { z in
+                    type2rhor.withUnsafeBufferPointer { tr in
+                        type2z2r.withUnsafeBufferPointer { tz in
+                            type2frho.withUnsafeBufferPointer { tf in body(f, r, z, tr, tz, tf) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

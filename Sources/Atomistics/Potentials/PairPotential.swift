@@ -109,28 +109,20 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
     let blocks = AtomisticsParallel.blockCount(n)
     // Per-block partial sums. Block 0 (and with a full list, which touches only atom i, every
     // block) writes straight into the result's arrays; blocks 1… of a half list into scratch.
-    var energies = [Double](repeating: 0, count: blocks)
-    var virials = [Double](repeating: 0, count: 9 * blocks)
     let scratchBlocks = full ? 0 : blocks - 1
-    var scratchForces = [Double](repeating: 0, count: 3 * n * scratchBlocks)
-    var scratchPerAtom = [Double](repeating: 0, count: wantPerAtom ? n * scratchBlocks : 0)
+    let en = scratchDoubles(blocks), vir = scratchDoubles(9 * blocks)
+    let fs = scratchDoubles(3 * n * scratchBlocks), ps = scratchDoubles(wantPerAtom ? n * scratchBlocks : 0)
+    defer { en.deallocate(); vir.deallocate(); fs.deallocate(); ps.deallocate() }
     var perAtom = result.perAtomEnergy ?? []
     let nt = table.typeCount, stride = F.stride
     let eScale = full ? 0.5 : 1.0
 
     result.forces.withUnsafeMutableBufferPointer { f0 in
     perAtom.withUnsafeMutableBufferPointer { pe0 in
-    scratchForces.withUnsafeMutableBufferPointer { fs in
-    scratchPerAtom.withUnsafeMutableBufferPointer { ps in
-    energies.withUnsafeMutableBufferPointer { en in
-    virials.withUnsafeMutableBufferPointer { vir in
     table.values.withUnsafeBufferPointer { tab in
-    system.positions.withUnsafeBufferPointer { x in
-    system.types.withUnsafeBufferPointer { ty in
-    neighbors.offsets.withUnsafeBufferPointer { off in
-    neighbors.neighbors.withUnsafeBufferPointer { nb in
-    neighbors.shifts.withUnsafeBufferPointer { sh in
-    neighbors.unshiftedEnd.withUnsafeBufferPointer { ue in
+    KernelViews.with(positions: system.positions, types: system.types, list: neighbors) { view in
+        let x = view.positions, ty = view.types, off = view.offsets, nb = view.neighbors, sh = view.shifts
+        let ue = view.unshiftedEnd
         let shared = UncheckedSendable((f0, pe0, fs, ps, en, vir))
         AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
             let (f0, pe0, fs, ps, en, vir) = shared.value
@@ -211,20 +203,18 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
             v[3] = w1 * eScale; v[4] = w4 * eScale; v[5] = w5 * eScale
             v[6] = w2 * eScale; v[7] = w5 * eScale; v[8] = w8 * eScale
         }
-    }}}}}}}}}}}}}
+    }}}}
     // Reduce in block order.
     for k in 0..<blocks {
-        result.energy += energies[k]
-        for c in 0..<9 { result.virial[c] += virials[9 * k + c] }
+        result.energy += en[k]
+        for c in 0..<9 { result.virial[c] += vir[9 * k + c] }
     }
     if scratchBlocks > 0 {
         result.forces.withUnsafeMutableBufferPointer { f in
-            scratchForces.withUnsafeBufferPointer { g in
-                for k in 0..<scratchBlocks { for c in 0..<(3 * n) { f[c] += g[3 * n * k + c] } }
-            }
+            for k in 0..<scratchBlocks { for c in 0..<(3 * n) { f[c] += fs[3 * n * k + c] } }
         }
         if wantPerAtom {
-            for k in 0..<scratchBlocks { for i in 0..<n { perAtom[i] += scratchPerAtom[n * k + i] } }
+            for k in 0..<scratchBlocks { for i in 0..<n { perAtom[i] += ps[n * k + i] } }
         }
     }
     if wantPerAtom { result.perAtomEnergy = perAtom }
