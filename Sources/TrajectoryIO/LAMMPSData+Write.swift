@@ -31,8 +31,9 @@ extension LAMMPSData {
     }
 
     /// The file as `write_data` would write it (atomic style): header counts, bounds and tilts,
-    /// `Atom Type Labels`, `Masses` (when known), `Atoms # atomic`, `Velocities` (when known);
-    /// every number at full (round-trip) precision.
+    /// `Atom Type Labels` (only with ``writesTypeLabelSection``), `Masses` (when known, each type's
+    /// name as a comment), `Atoms # atomic`, `Velocities` (when known); every number at full
+    /// (round-trip) precision.
     public var string: String {
         func real(_ v: Double) -> String { "\(v)" }
         var out = title.replacingOccurrences(of: "\n", with: " ") + "\n\n"
@@ -41,7 +42,8 @@ extension LAMMPSData {
             out += "\(real(low[d])) \(real(high[d])) \(name)lo \(name)hi\n"
         }
         if tilt.contains(where: { $0 != 0 }) { out += "\(real(tilt[0])) \(real(tilt[1])) \(real(tilt[2])) xy xz yz\n" }
-        if let typeLabels {
+        if let typeLabels, writesTypeLabelSection || masses == nil {
+            // Without masses the section is the labels' only place; with them, the comments are.
             out += "\nAtom Type Labels\n\n"
             for (t, name) in typeLabels.enumerated() { out += "\(t + 1) \(name)\n" }
         }

@@ -37,6 +37,11 @@ public struct LAMMPSData: Sendable, Equatable {
     public var masses: [Double]?
     /// Per-type names from an `Atom Type Labels` section or `# name` comments in `Masses`.
     public var typeLabels: [String]?
+    /// Whether `string` writes an `Atom Type Labels` section (LAMMPS ≥ 15 Sep 2022). Off by
+    /// default: LAMMPS 29 Sep 2021 (Debian 12's) stops at it with "Unknown identifier in data
+    /// file"; the labels then go as `# name` comments on the `Masses` lines, which every LAMMPS
+    /// skips and this reader (and OVITO's) reads back.
+    public var writesTypeLabelSection = false
     /// Charges (e) for styles that have them, in id order.
     public var charges: [Double]?
     /// Molecule ids for styles that have them, in id order.

@@ -231,6 +231,42 @@ def c_api_checks(binary, library):
           p.returncode == 1 and ".missing" in p.stderr, p.stderr.strip()[:160])
 
 
+def convert_data_check():
+    """`symmd convert` → LAMMPS data that Debian's LAMMPS (29 Sep 2021) reads (it stops at an `Atom
+    Type Labels` section): the same atoms and types, positions to rounding (LAMMPS's triclinic
+    conversion), the type names kept as Masses comments."""
+    pos, cell = structure(41, (2, 2, 2), a=3.86, triclinic=True)
+    rng = np.random.default_rng(41)
+    species = list(rng.choice(["Cu", "Au"], size=len(pos)))
+    xyz, data = os.path.join(workdir, "convert.extxyz"), os.path.join(workdir, "convert.data")
+    write_extxyz(xyz, pos, cell, species)
+    if os.path.exists(data):
+        os.remove(data)
+    subprocess.run([symmd, "convert", xyz, data], check=True, capture_output=True)
+    text = f"""
+units metal
+atom_style atomic
+read_data {os.path.abspath(data)}
+write_dump all custom dump.out id type x y z modify format float %.17g sort id
+"""
+    code, log, _, _ = run_lammps("convert-data", data, 1, "on", extra=text)
+    dump = os.path.join(workdir, "convert-data", "dump.out")
+    if code != 0 or not os.path.exists(dump):
+        check("LAMMPS 29 Sep 2021 reads `symmd convert`'s .data", False, log[-400:])
+        return
+    rows = open(dump).read().split("ITEM: ATOMS id type x y z\n")[1].split("\n")
+    got = np.array([list(map(float, r.split()[2:])) for r in rows if r.strip()])
+    types = [int(r.split()[1]) for r in rows if r.strip()]
+    names = {}
+    for line in open(data).read().split("Masses")[1].split("Atoms")[0].splitlines():
+        if "#" in line:
+            names[int(line.split()[0])] = line.split("#")[1].strip()
+    same_species = [names.get(t) for t in types] == species
+    check("LAMMPS 29 Sep 2021 reads `symmd convert`'s .data: atoms, types (names in Masses comments), positions to 1e-12 Å",
+          len(got) == len(pos) and same_species and np.abs(got - pos).max() < 1e-12,
+          f"{len(got)} atoms, max |Δx| {np.abs(got - pos).max() if len(got) == len(pos) else 'n/a'} Å")
+
+
 def nve_check():
     """A short NVE run in LAMMPS on 2 ranks: the total energy stays put."""
     pos, cell = structure(5, (3, 3, 3))
@@ -345,6 +381,7 @@ if __name__ == "__main__":
         sys.exit(1 if failed else 0)
     lammps_checks()
     compress_check()
+    convert_data_check()
     if args.c_example:
         c_api_checks(args.c_example, args.library)
     nve_check()
