@@ -124,6 +124,9 @@ public struct RunDeck: @unchecked Sendable {
     public var trajectory: OutputSpec?
     /// Checkpoints, when asked for.
     public var checkpoint: OutputSpec?
+    /// `[output] walltime = "HH:MM:SS"`: the run stops cleanly (checkpoint, flushed outputs) before
+    /// this much wall time has passed, as a batch queue's limit needs (seconds).
+    public var walltime: Double?
 
     /// Deck lines of keys whose problems show up only later (a structure file's contents).
     var keyLines: [String: Int] = [:]
@@ -312,6 +315,12 @@ public struct RunDeck: @unchecked Sendable {
             thermo = try stream("thermo", needsFile: false) ?? thermo
             trajectory = try stream("trajectory", needsFile: true)
             checkpoint = try stream("checkpoint", needsFile: true)
+            if let text = try out.string("walltime", "wall-time limit \"HH:MM:SS\"") {
+                guard let seconds = Walltime.seconds(text) else {
+                    throw out.error(.nonPhysical, "walltime", expected: "\"HH:MM:SS\" (e.g. \"11:55:00\")", found: "\"\(text)\"")
+                }
+                walltime = seconds
+            }
             try out.finish()
         }
         self.thermo = thermo

@@ -13,6 +13,12 @@ public struct RunSummary: Sendable {
     public var dangerousBuilds: Int
     /// Wall time of the stepping loop (s).
     public var seconds: Double
+    /// Why the run ended early, when it did: "interrupted" (the caller's stop request, e.g.
+    /// SIGINT/SIGTERM) or "walltime" (the deck's or caller's wall-time limit); nil when it ran
+    /// every step (or stopped at `stopAtStep`).
+    public var stopReason: String? = nil
+    /// The checkpoint written when it ended early.
+    public var stopCheckpoint: URL? = nil
 }
 
 /// Runs a deck: the system, the potential's force evaluator and the stages in order; the outputs
@@ -131,12 +137,20 @@ public final class RunDriver {
     ///
     /// - Throws: `DeckError.runFailed` naming the step when the energy or a force becomes NaN,
     ///   infinite or explodes (the last good frame is appended to the trajectory first).
+    ///
+    /// A clean stop: when `shouldStop` returns true (checked before each step; a signal handler's
+    /// flag, say) or the wall-time limit (`walltime`, else the deck's) is about to pass, the step
+    /// under way becomes the run's last: every reporter gets its final report (the thermo row with
+    /// energies), a checkpoint is written (the deck's checkpoint file, else `interrupted.ckpt`
+    /// beside the first output) and the summary says why.
     @discardableResult
-    public func run(stopAtStep: Int? = nil) throws -> RunSummary {
+    public func run(stopAtStep: Int? = nil, shouldStop: () -> Bool = { false }, walltime: Double? = nil) throws -> RunSummary {
         let total = deck.totalSteps
         var done = deck.stages.prefix(state.stageIndex).reduce(0) { $0 + $1.steps } + state.stepInStage
         let start = Date()
         var integrated = 0
+        let limit = walltime ?? deck.walltime
+        var stopReason: String? = nil, stopCheckpoint: URL? = nil
         defer { for r in reporters { r.close() } }
         stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
@@ -145,8 +159,14 @@ public final class RunDriver {
                 onMessage?("stage \(state.stageIndex + 1)/\(deck.stages.count): \(spec.kind.rawValue), \(spec.steps) steps of \(spec.timestep) \(deck.units.names.time)")
             }
             while state.stepInStage < spec.steps {
+                // Stop before the limit with room for two more steps (the slowest seen so far).
+                var stopping: String? = shouldStop() ? "interrupted" : nil
+                if stopping == nil, let limit, integrated > 0 {
+                    let elapsed = Date().timeIntervalSince(start)
+                    if elapsed + 2 * elapsed / Double(integrated) >= limit { stopping = "walltime" }
+                }
                 let next = state.system.step + 1
-                let last = done + 1 == total
+                let last = done + 1 == total || stopping != nil
                 // The union of what the reporters want after this step decides what is computed.
                 let wanted = reporters.map { $0.needs(atStep: next, isLast: last) }
                 let wantsEnergy = wanted.contains { $0?.contains(.energy) == true }
@@ -184,6 +204,13 @@ public final class RunDriver {
                     for (r, w) in zip(reporters, wanted) where w != nil { try r.report(view) }
                 }
                 onProgress?(done, total)
+                if let stopping {
+                    let url = deck.checkpoint?.file ?? interruptCheckpointURL
+                    try writeCheckpoint(to: url)
+                    stopReason = stopping
+                    stopCheckpoint = url
+                    break stages
+                }
                 if let stopAtStep, step >= stopAtStep { break stages }
             }
             state.stageIndex += 1
@@ -193,7 +220,14 @@ public final class RunDriver {
         return RunSummary(steps: integrated, finalStep: state.system.step,
                           neighborBuilds: buildsBefore + forces.neighbors.buildCount,
                           dangerousBuilds: dangerousBefore + forces.neighbors.dangerousBuildCount,
-                          seconds: Date().timeIntervalSince(start))
+                          seconds: Date().timeIntervalSince(start), stopReason: stopReason, stopCheckpoint: stopCheckpoint)
+    }
+
+    /// Where an early stop writes its checkpoint when the deck names none: `interrupted.ckpt` in the
+    /// folder of the first output (thermo, then trajectory), else the deck's.
+    var interruptCheckpointURL: URL {
+        let folder = (deck.thermo.file ?? deck.trajectory?.file)?.deletingLastPathComponent() ?? deck.url.deletingLastPathComponent()
+        return folder.appendingPathComponent("interrupted.ckpt")
     }
 
     /// Writes the current state as a checkpoint.

@@ -4,6 +4,7 @@ import Foundation
 import NNCore
 import NeuralPotentials
 import SymmdDeck
+import Synchronization
 
 /// Writes to standard error.
 func printError(_ s: String) {
@@ -36,7 +37,10 @@ func userFacing(_ body: () throws -> Void) throws {
     }
 }
 
-/// `symmd run DECK [--restart CKPT] [--threads N]`.
+/// The signal that asked `symmd run` to stop (0: none yet).
+private let stopSignal = Atomic<Int32>(0)
+
+/// `symmd run DECK [--restart CKPT] [--threads N] [--walltime HH:MM:SS]`.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -53,6 +57,14 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The run deck (TOML).") var deck: String
     @Option(help: "Continue from this checkpoint (bit-identical to an uninterrupted run).") var restart: String?
     @Option(help: "Threads for force and neighbor loops (default: SYMMD_THREADS or 1).") var threads: Int?
+    @Option(help: "Stop cleanly (checkpoint, outputs flushed) before this wall time, HH:MM:SS (overrides [output] walltime).")
+    var walltime: String?
+
+    func validate() throws {
+        if let walltime, Walltime.seconds(walltime) == nil {
+            throw ValidationError("--walltime: expected HH:MM:SS (e.g. 11:55:00), found '\(walltime)'")
+        }
+    }
 
     func run() throws {
         applyThreads(threads)
@@ -79,8 +91,28 @@ struct RunCommand: ParsableCommand {
             if let r = driver.initialRow { line(r) } else { print("# restarted at step \(driver.state.system.step)") }
             driver.onThermo = line
             driver.onProgress = { done, total in progress.update(done) }
-            let summary = try driver.run()
+            // SIGINT (Ctrl-C) and SIGTERM (a batch scheduler) finish the step under way, write a
+            // checkpoint and flush every output; the exit status is then 128 + the signal.
+            signal(SIGINT) { _ in stopSignal.store(SIGINT, ordering: .relaxed) }
+            signal(SIGTERM) { _ in stopSignal.store(SIGTERM, ordering: .relaxed) }
+            // A parent may start us with them blocked (the mask is inherited): take them.
+            var stopSignals = sigset_t()
+            sigemptyset(&stopSignals)
+            sigaddset(&stopSignals, SIGINT)
+            sigaddset(&stopSignals, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+            let summary = try driver.run(shouldStop: { stopSignal.load(ordering: .relaxed) != 0 },
+                                         walltime: walltime.flatMap(Walltime.seconds))
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
             progress.clear()
+            if let reason = summary.stopReason, let ckpt = summary.stopCheckpoint {
+                let sig = stopSignal.load(ordering: .relaxed)
+                let why = reason == "walltime" ? "the wall-time limit" : (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                print("# stopped by \(why) after step \(summary.finalStep): checkpoint \(ckpt.path) (continue with --restart \(ckpt.path))")
+                if reason == "interrupted" { throw ExitCode(128 + sig) }
+                return
+            }
             let rate = summary.seconds > 0 ? Double(summary.steps) / summary.seconds : 0
             print("# done: \(summary.steps) steps in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", rate)) steps/s), final step \(summary.finalStep)")
             print("# neighbor list builds: \(summary.neighborBuilds), dangerous builds: \(summary.dangerousBuilds)")
