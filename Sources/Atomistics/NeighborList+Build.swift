@@ -72,6 +72,7 @@ extension NeighborList {
         }
         referencePositions = system.positions
         referenceBox = box
+        shiftBox = nil
         buildCount += 1
         stepsSinceBuild = 0
     }

@@ -22,7 +22,7 @@ public struct NeighborList: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case cutoff, skin, kind, minimumDistance, every, delay, check, offsets, neighbors, shifts
-        case buildCount, dangerousBuildCount, stepsSinceBuild, referencePositions, referenceBox
+        case buildCount, dangerousBuildCount, stepsSinceBuild, referencePositions, referenceBox, shiftBox
     }
 
     /// The potential's cutoff (length units).
@@ -63,6 +63,9 @@ public struct NeighborList: Sendable, Codable {
     public internal(set) var referencePositions: [Double] = []
     /// The box at the last build.
     public internal(set) var referenceBox: Box? = nil
+    /// The box the `shifts` are lattice translations of, when it is not `referenceBox` (a barostat
+    /// deformed the cell since the build; see ``follow(_:)``).
+    public internal(set) var shiftBox: Box? = nil
 
     /// An empty list for a potential of range `cutoff` with Verlet `skin` (length units).
     ///
@@ -113,14 +116,78 @@ public struct NeighborList: Sendable, Codable {
         }
     }
 
-    /// ``needsRebuild(positions:)``, and also true when the box changed since the last build.
+    /// ``needsRebuild(positions:)`` in a cell that may have been deformed since the build (a
+    /// barostat): with A = H_ref⁻¹·H the deformation of the cell, every atom's motion is measured
+    /// against the affine map of its reference position, u_i = x_i − (o + (x_ref,i − o_ref)·A), and
+    /// a pair beyond cutoff + skin at the build stays beyond the cutoff while
+    /// 2·max|u| ≤ (1 − ‖A − I‖_F)(cutoff + skin) − cutoff. That margin is the skin when the cell
+    /// has not changed (LAMMPS's skin/2 rule); a change of periodicity always rebuilds.
     public func needsRebuild(_ system: System) -> Bool {
-        system.box != referenceBox || needsRebuild(positions: system.positions)
+        guard let ref = referenceBox else { return true }
+        let box = system.box
+        if box == ref { return needsRebuild(positions: system.positions) }
+        guard box.periodic == ref.periodic, isBuilt, system.positions.count == referencePositions.count else { return true }
+        let a = NeighborList.deformation(from: ref, to: box)
+        var strain = 0.0
+        for r in 0..<3 { for c in 0..<3 { let d = a[3 * r + c] - (r == c ? 1 : 0); strain += d * d } }
+        let margin = (1 - strain.squareRoot()) * listCutoff - cutoff
+        guard margin > 0 else { return true }
+        let limit = 0.25 * margin * margin
+        let o = box.origin, o0 = ref.origin
+        return system.positions.withUnsafeBufferPointer { x in
+            referencePositions.withUnsafeBufferPointer { r in
+                var k = 0
+                while k < x.count {
+                    let p0 = r[k] - o0[0], p1 = r[k + 1] - o0[1], p2 = r[k + 2] - o0[2]
+                    let dx = x[k] - (o[0] + p0 * a[0] + p1 * a[3] + p2 * a[6])
+                    let dy = x[k + 1] - (o[1] + p0 * a[1] + p1 * a[4] + p2 * a[7])
+                    let dz = x[k + 2] - (o[2] + p0 * a[2] + p1 * a[5] + p2 * a[8])
+                    if dx * dx + dy * dy + dz * dz > limit { return true }
+                    k += 3
+                }
+                return false
+            }
+        }
+    }
+
+    /// The deformation A = H_from⁻¹·H_to (row-major 3×3, dimensionless) that takes `from`'s lattice
+    /// vectors to `to`'s: a row vector of fractional coordinates keeps its value, x·A maps a
+    /// displacement in the old cell to the new one.
+    public static func deformation(from: Box, to: Box) -> [Double] {
+        let m = from.inverse, h = to.vectors
+        var a = [Double](repeating: 0, count: 9)
+        for r in 0..<3 { for c in 0..<3 { a[3 * r + c] = m[3 * r] * h[c] + m[3 * r + 1] * h[3 + c] + m[3 * r + 2] * h[6 + c] } }
+        return a
+    }
+
+    /// Moves every entry's periodic-image shift to the same lattice translation of `box` (n·H with
+    /// n the entry's integer image, recovered by rounding): after a barostat deformed the cell the
+    /// list still names the same pairs, now at their new separations. Costs O(entries); a no-op
+    /// when the shifts already belong to `box`.
+    public mutating func follow(_ box: Box) {
+        guard let current = shiftBox ?? referenceBox, current != box else { return }
+        let m = current.inverse
+        shifts.withUnsafeMutableBufferPointer { s in
+            var e = 0
+            while e < s.count {
+                let x = s[e], y = s[e + 1], z = s[e + 2]
+                if x != 0 || y != 0 || z != 0 {
+                    let na = Int((x * m[0] + y * m[3] + z * m[6]).rounded())
+                    let nb = Int((x * m[1] + y * m[4] + z * m[7]).rounded())
+                    let nc = Int((x * m[2] + y * m[5] + z * m[8]).rounded())
+                    let t = box.latticeShift(na, nb, nc)
+                    s[e] = t.0; s[e + 1] = t.1; s[e + 2] = t.2
+                }
+                e += 3
+            }
+        }
+        shiftBox = box == referenceBox ? nil : box
     }
 
     /// One MD step's neighbor decision, LAMMPS's `Neighbor::decide`: counts the step, and rebuilds
     /// when at least `delay` steps passed, the count is a multiple of `every`, and (with `check`)
-    /// some atom moved more than skin/2 or the box changed. Builds when never built.
+    /// some atom moved more than skin/2 (or the deformed cell's margin, ``needsRebuild(_:)``). The
+    /// shifts follow a deformed cell first (``follow(_:)``). Builds when never built.
     ///
     /// - Returns: whether the list was rebuilt.
     /// - Throws: what ``build(_:)`` throws.
@@ -130,6 +197,7 @@ public struct NeighborList: Sendable, Codable {
             try build(system)
             return true
         }
+        follow(system.box)
         stepsSinceBuild += 1
         guard stepsSinceBuild >= delay, stepsSinceBuild % Swift.max(1, every) == 0 else { return false }
         if check {

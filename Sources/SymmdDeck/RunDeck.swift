@@ -63,9 +63,27 @@ public struct StageSpec: Sendable {
     public var damping: Double?
     /// Nosé–Hoover chain length (3 by default).
     public var chain: Int
+    /// The stage's barostat (`barostat = { kind = …, … }`), nil for constant volume.
+    public var barostat: BarostatSpec? = nil
 
-    /// A fresh integrator for this stage; `seed` feeds stochastic thermostats.
+    /// A fresh integrator for this stage; `seed` feeds stochastic thermostats and barostats.
     public func makeIntegrator(seed: UInt64) throws -> StageIntegrator {
+        let thermostat = try makeThermostat(seed: seed)
+        guard let b = barostat else { return thermostat }
+        switch b.kind {
+        case .mttk:
+            return .mttk(try MTTK(timestep: timestep, temperature: temperature ?? 0, temperatureDamping: damping ?? 1, chain: chain,
+                                  pressure: b.pressure, pressureDamping: b.tau, coupling: b.coupling))
+        case .cRescale, .berendsen:
+            let method: CellBarostat.Method = b.kind == .cRescale ? .stochastic : .berendsen
+            let cell = try CellBarostat(method: method, pressure: b.pressure, relaxationTime: b.tau, compressibility: b.compressibility ?? 0,
+                                        coupling: b.coupling, temperature: temperature ?? 0, seed: seed &+ 0x5851_F42D_4C95_7F2D)
+            return .cellBarostat(CellBarostatted(thermostat, barostat: cell))
+        }
+    }
+
+    /// The stage's particle integrator without a barostat.
+    func makeThermostat(seed: UInt64) throws -> StageIntegrator {
         switch kind {
         case .verlet: return .verlet(try VelocityVerlet(timestep: timestep))
         case .langevin:
@@ -78,6 +96,29 @@ public struct StageSpec: Sendable {
             return .berendsen(try Berendsen(timestep: timestep, temperature: temperature ?? 0, relaxationTime: damping ?? 1))
         }
     }
+}
+
+/// A `[[run]]` stage's `barostat = { kind, pressure, tau, coupling, compressibility }`.
+public struct BarostatSpec: Sendable, Equatable {
+    /// The deck's barostat kinds.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Martyna–Tobias–Klein with Nosé–Hoover chains (LAMMPS `fix npt`); needs integrator "nose-hoover".
+        case mttk
+        /// Stochastic cell rescaling (Bernetti & Bussi 2020), with any thermostat.
+        case cRescale = "c-rescale"
+        /// Berendsen pressure coupling, for equilibration only (does not sample NPT).
+        case berendsen
+    }
+    /// Which barostat.
+    public var kind: Kind
+    /// Target pressure (bar in metal, ε/σ³ in lj).
+    public var pressure: Double
+    /// Barostat relaxation time τ_P (ps in metal, τ in lj): LAMMPS's Pdamp for mttk.
+    public var tau: Double
+    /// Which cell degrees of freedom move.
+    public var coupling: PressureCoupling
+    /// Isothermal compressibility β_T (1/bar in metal) for c-rescale and berendsen.
+    public var compressibility: Double?
 }
 
 /// One output stream: a file (relative to the deck's folder) written every N steps.
@@ -120,6 +161,9 @@ public struct RunDeck: @unchecked Sendable {
     public var stages: [StageSpec]
     /// Thermo rows (stdout always, CSV when `file` is set).
     public var thermo: OutputSpec
+    /// Thermo columns after the agreed ones: the deck's `extra` list, with `volume` first whenever
+    /// a stage has a barostat.
+    public var thermoColumns: [ThermoColumn] = []
     /// Trajectory frames (AMBER NetCDF for `.nc`, extxyz otherwise), when asked for.
     public var trajectory: OutputSpec?
     /// Checkpoints, when asked for.
@@ -287,13 +331,17 @@ public struct RunDeck: @unchecked Sendable {
                     throw r.error(.nonPhysical, "temperature", expected: "a positive temperature for Nosé–Hoover", found: "0")
                 }
             }
+            var barostat: BarostatSpec? = nil
+            if let b = try r.table("barostat") { barostat = try RunDeck.barostat(b, integrator: kind, units: units) }
             try r.finish()
-            stages.append(StageSpec(kind: kind, timestep: dt, steps: steps, temperature: t, damping: damping ?? tau, chain: chain))
+            stages.append(StageSpec(kind: kind, timestep: dt, steps: steps, temperature: t, damping: damping ?? tau, chain: chain,
+                                    barostat: barostat))
         }
         self.stages = stages
 
         // [output]
         var thermo = OutputSpec(file: nil, every: 100)
+        var columns: [ThermoColumn] = []
         var trajectory: OutputSpec?, checkpoint: OutputSpec?
         if let out = try top.table("output") {
             func stream(_ key: String, needsFile: Bool) throws -> OutputSpec? {
@@ -301,6 +349,14 @@ public struct RunDeck: @unchecked Sendable {
                 let f = try t.string("file", "output file relative to the deck")
                 let every = try t.int("every", "interval in steps", minimum: 1) ?? 100
                 var velocities = false, forces = false
+                if key == "thermo", let names = try t.strings("extra", "extra thermo columns") {
+                    for name in names {
+                        guard let c = ThermoColumn.named(name) else {
+                            throw t.error(.nonPhysical, "extra", expected: "column names among \(ThermoColumn.allCases.map(\.csvName).joined(separator: ", "))", found: "\"\(name)\"")
+                        }
+                        if !columns.contains(c) { columns.append(c) }
+                    }
+                }
                 if key == "trajectory" {
                     velocities = try t.bool("velocities", "store velocities (a .nc variable, an extxyz 'vel' column)") ?? false
                     forces = try t.bool("forces", "store forces in a .nc trajectory (extxyz frames always carry them)") ?? false
@@ -324,8 +380,50 @@ public struct RunDeck: @unchecked Sendable {
             try out.finish()
         }
         self.thermo = thermo
+        if stages.contains(where: { $0.barostat != nil }) && !columns.contains(.volume) { columns.insert(.volume, at: 0) }
+        thermoColumns = columns
         self.trajectory = trajectory
         self.checkpoint = checkpoint
         try top.finish()
+    }
+}
+
+extension RunDeck {
+    /// Reads a stage's `barostat = { … }` table.
+    static func barostat(_ b: DeckTable, integrator: StageSpec.Kind, units: UnitStyle) throws -> BarostatSpec {
+        let pressureUnit = units == .metal ? "bar" : "ε/σ³"
+        guard let name = try b.choice("kind", BarostatSpec.Kind.allCases.map(\.rawValue)) else {
+            throw b.error(.missingKey, "kind", expected: "kind = \"mttk\" | \"c-rescale\" | \"berendsen\"", found: "nothing")
+        }
+        let kind = BarostatSpec.Kind(rawValue: name)!
+        guard let p = try b.double("pressure", "target pressure (\(pressureUnit))") else {
+            throw b.error(.missingKey, "pressure", expected: "pressure = target pressure (\(pressureUnit))", found: "nothing")
+        }
+        guard let tau = try b.positive("tau", "barostat relaxation time (\(units.names.time))") else {
+            throw b.error(.missingKey, "tau", expected: "tau = barostat relaxation time (\(units.names.time)), e.g. 1000 timesteps", found: "nothing")
+        }
+        let allowed: [String] = kind == .mttk ? ["iso", "aniso", "tri"] : ["iso", "aniso"]
+        let coupling = PressureCoupling(rawValue: try b.choice("coupling", allowed) ?? "iso")!
+        let beta = try b.positive("compressibility", "isothermal compressibility (1/\(pressureUnit))")
+        switch kind {
+        case .mttk:
+            guard integrator == .noseHoover else {
+                throw b.error(.nonPhysical, "kind", expected: "\"mttk\" with integrator = \"nose-hoover\" (its chains are part of the MTK equations); \"c-rescale\" works with every thermostat",
+                              found: "integrator \"\(integrator.rawValue)\"")
+            }
+            if beta != nil {
+                throw b.error(.unknownKey, "compressibility", expected: "no compressibility for mttk (its barostat mass comes from tau)", found: "compressibility")
+            }
+        case .cRescale, .berendsen:
+            guard integrator != .verlet else {
+                throw b.error(.nonPhysical, "kind", expected: "a thermostatted stage (langevin, csvr, nose-hoover, berendsen) under \"\(name)\"", found: "integrator \"verlet\"")
+            }
+            guard beta != nil else {
+                let hint = units == .metal ? "e.g. 7.1e-7 for copper (B = 140 GPa), 4.5e-5 for water" : "e.g. 0.1 for the LJ liquid near the triple point"
+                throw b.error(.missingKey, "compressibility", expected: "compressibility = β_T (1/\(pressureUnit)), \(hint); it sets only the relaxation speed", found: "nothing")
+            }
+        }
+        try b.finish()
+        return BarostatSpec(kind: kind, pressure: p, tau: tau, coupling: coupling, compressibility: beta)
     }
 }

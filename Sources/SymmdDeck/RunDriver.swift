@@ -129,7 +129,8 @@ public final class RunDriver {
         return ThermoRow(step: s.step, time: s.time, temperature: s.temperature(dof: dof), potentialEnergy: pe,
                          kineticEnergy: ke, totalEnergy: pe + ke, pressure: s.pressure(virial: forces.virial),
                          conserved: state.integrator?.conservedEnergy(s, potentialEnergy: pe) ?? pe + ke,
-                         diagnostics: (deck.potential as? PotentialDiagnostics)?.diagnosticValues ?? [])
+                         diagnostics: (deck.potential as? PotentialDiagnostics)?.diagnosticValues ?? [],
+                         extras: deck.thermoColumns.map { $0.value(s, virial: forces.virial) })
     }
 
     /// Integrates every remaining step of every stage (or stops once step `stopAtStep` is done,
@@ -155,6 +156,11 @@ public final class RunDriver {
         stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
             if state.integrator == nil { state.integrator = try RunDriver.makeIntegrator(deck, stage: state.stageIndex) }
+            do {
+                try state.integrator?.validate(state.system)
+            } catch {
+                throw DeckError(.nonPhysical, file: deck.url.path, key: "run[\(state.stageIndex + 1)].barostat", expected: "a cell the barostat can move", found: "\(error)")
+            }
             if state.stepInStage == 0 {
                 onMessage?("stage \(state.stageIndex + 1)/\(deck.stages.count): \(spec.kind.rawValue), \(spec.steps) steps of \(spec.timestep) \(deck.units.names.time)")
             }
@@ -170,9 +176,15 @@ public final class RunDriver {
                 // The union of what the reporters want after this step decides what is computed.
                 let wanted = reporters.map { $0.needs(atStep: next, isLast: last) }
                 let wantsEnergy = wanted.contains { $0?.contains(.energy) == true }
-                forces.forcesOnly = !wantsEnergy
-                let good = state.system
                 var integrator = state.integrator!
+                // A barostat reads the virial every step: the step before must have computed it
+                // (after a restart, or when an NVT stage hands over to an NPT one).
+                if integrator.movesCell && !forces.lastEvaluationHasVirial {
+                    forces.forcesOnly = false
+                    try forces.evaluate(&state.system, updateNeighbors: false)
+                }
+                forces.forcesOnly = !wantsEnergy && !integrator.movesCell
+                let good = state.system
                 var system = state.system
                 do {
                     try integrator.step(&system, forces: &forces)

@@ -21,18 +21,20 @@ public struct ThermoRow: Sendable, Equatable {
     /// The potential's own counters (``PotentialDiagnostics``), in the order of its names; empty
     /// for potentials without any.
     public var diagnostics: [Int] = []
+    /// The deck's extra columns (``ThermoColumn``), in the deck's order.
+    public var extras: [Double] = []
 
     /// The CSV header of the fixed columns.
     public static let csvHeader = "step,time,temperature,potential_energy,kinetic_energy,total_energy,pressure,conserved"
 
-    /// The CSV header of a run whose potential adds `diagnostics` columns.
-    public static func csvHeader(diagnostics: [String]) -> String {
-        ([csvHeader] + diagnostics).joined(separator: ",")
+    /// The CSV header of a run with `extras` columns whose potential adds `diagnostics` columns.
+    public static func csvHeader(extras: [ThermoColumn] = [], diagnostics: [String]) -> String {
+        ([csvHeader] + extras.map(\.csvName) + diagnostics).joined(separator: ",")
     }
 
     /// The row as CSV, every double at full (round-trip) precision.
     public var csv: String {
         "\(step),\(time),\(temperature),\(potentialEnergy),\(kineticEnergy),\(totalEnergy),\(pressure),\(conserved)"
-            + diagnostics.map { ",\($0)" }.joined()
+            + extras.map { ",\($0)" }.joined() + diagnostics.map { ",\($0)" }.joined()
     }
 }

@@ -78,11 +78,13 @@ struct RunCommand: ParsableCommand {
                 progress.clear()
                 print(String(format: "%10d %12.5g %12.6g %16.10g %16.10g %16.10g %14.6g %16.10g", r.step, r.time, r.temperature,
                              r.potentialEnergy, r.kineticEnergy, r.totalEnergy, r.pressure, r.conserved)
+                      + r.extras.map { String(format: " %14.8g", $0) }.joined()
                       + r.diagnostics.map { String(format: " %12d", $0) }.joined())
             }
             driver.onMessage = { m in progress.clear(); print("# \(m)") }
             print("# \(d.url.lastPathComponent): \(driver.state.system.count) atoms, units \(d.units.rawValue) (energy \(names.energy), time \(names.time), T \(names.temperature), P \(names.pressure)); T over the integrator's degrees of freedom")
             var heads = [("step", 10), ("time", 12), ("temp", 12), ("pe", 16), ("ke", 16), ("etotal", 16), ("press", 14), ("conserved", 16)]
+            heads += d.thermoColumns.map { ($0.csvName, 14) }
             heads += ((d.potential as? PotentialDiagnostics)?.diagnosticNames ?? []).map { ($0, 12) }
             print(heads.map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: " "))
             if let m = driver.minimization {

@@ -17,6 +17,15 @@ public struct ForceEvaluator {
     /// steps whose energy nobody reads (between thermo outputs), clear it before one that is read.
     /// `potentialEnergy` and `virial` are then 0 or stale. Default false.
     public var forcesOnly = false
+    /// A cell deformation μ (row-major 3×3, dimensionless) to apply at the next evaluation, before
+    /// the forces are computed: positions and lattice vectors x ← o + (x − o)·μ, and velocities
+    /// v ← v·μ⁻ᵀ when `scalesVelocities`. Barostats that rescale the cell (``CellBarostat``) set it at the start of a step
+    /// from that step's pressure, so the scaling lands between the step's drift and its force
+    /// evaluation and every integrator keeps one force evaluation per step. Cleared once applied.
+    public var pendingDeformation: (matrix: [Double], scalesVelocities: Bool)? = nil
+    /// The change of kinetic energy (eV in metal) made by the last applied ``pendingDeformation``
+    /// (its velocity scaling), for the barostat's energy account.
+    public private(set) var deformationKineticChange = 0.0
 
     /// An evaluator with a list of `skin` (length units; the unit style's default when nil).
     ///
@@ -46,6 +55,9 @@ public struct ForceEvaluator {
         result = ForceResult(atomCount: 0, perAtomEnergy: perAtomEnergy)
     }
 
+    /// Whether the last evaluation computed the energy and virial (there was one, not `forcesOnly`).
+    public var lastEvaluationHasVirial: Bool { evaluationCount > 0 && !result.forcesOnly }
+
     /// Potential energy of the last evaluation (eV in metal).
     public var potentialEnergy: Double { result.energy }
     /// Virial of the last evaluation, row-major 3×3 (eV in metal).
@@ -60,8 +72,16 @@ public struct ForceEvaluator {
     ///   `AtomisticsError.unstable` naming the step when an energy or force is NaN or infinite
     ///   (the forces in `system` are then those bad values; keep the last good state yourself).
     public mutating func evaluate(_ system: inout System, updateNeighbors: Bool = true) throws {
+        if let mu = pendingDeformation {
+            pendingDeformation = nil
+            let before = system.kineticEnergy
+            try system.deformCell(by: mu.matrix, scalingVelocities: mu.scalesVelocities)
+            deformationKineticChange = system.kineticEnergy - before
+        }
         if updateNeighbors || !neighbors.isBuilt || neighbors.atomCount != system.count {
             try neighbors.update(system)
+        } else {
+            neighbors.follow(system.box)
         }
         if result.forces.count != 3 * system.count { result.reset(atomCount: system.count) }
         // The previous step's forces become the result's buffer: no allocation per step.

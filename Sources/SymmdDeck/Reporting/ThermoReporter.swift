@@ -16,7 +16,7 @@ public final class ThermoReporter: RunReporter {
     init(_ context: ReporterContext) throws {
         every = context.deck.thermo.every
         if let url = context.deck.thermo.file {
-            let text = OutputFiles.restartedCSV(url, header: ThermoRow.csvHeader(diagnostics: context.diagnosticNames),
+            let text = OutputFiles.restartedCSV(url, header: ThermoRow.csvHeader(extras: context.deck.thermoColumns, diagnostics: context.diagnosticNames),
                                                 keepingStepsUpTo: context.restart?.step)
             file = try OutputFiles.create(url, text: text, deckFile: context.deck.url.path, key: "output.thermo.file")
         }
