@@ -11,10 +11,11 @@ public struct CellBarostat: Sendable, Codable, Equatable {
     /// Which rescaling.
     public enum Method: String, Sendable, Codable, Equatable, CaseIterable {
         /// Stochastic cell rescaling (Bernetti & Bussi, J. Chem. Phys. 153, 114107, 2020): with
-        /// ε = ln V (iso) or ε_a = ln L_a (aniso),
-        /// dε = (β_T/τ_P)(P − P₀ + k_BT/V)dt + √(2k_BTβ_T dt/(Vτ_P))·ξ (a third of both rates per
-        /// length under aniso); positions scale by μ, velocities by μ⁻¹. Samples NPT with any
-        /// correct thermostat.
+        /// ε = ln V (iso) or ε_a = ln L_a (aniso), the Itô step
+        /// dε = (β_T/τ_P)(P − P₀)dt + √(2k_BTβ_T dt/(Vτ_P))·ξ (a third of both rates per length
+        /// under aniso); positions scale by μ, velocities by μ⁻¹. In V the drift carries
+        /// +k_BT/V; in ε = ln V Itô's lemma removes it again (an ideal gas then has
+        /// ⟨V⟩ = (N + 1)k_BT/P, which a test checks). Samples NPT with any correct thermostat.
         case stochastic = "c-rescale"
         /// Berendsen: μ_a = [1 − (β_TΔt/τ_P)(P₀ − P_a)]^{1/3}, positions only, as LAMMPS
         /// `fix press/berendsen`. Relaxes the pressure but does not sample NPT (volume
@@ -33,7 +34,7 @@ public struct CellBarostat: Sendable, Codable, Equatable {
     public var compressibility: Double
     /// `iso` or `aniso` (lengths of a LAMMPS restricted cell, each with its own pressure component).
     public var coupling: PressureCoupling
-    /// The ensemble's temperature (K in metal), for the noise and the k_BT/V term (c-rescale).
+    /// The ensemble's temperature (K in metal), for the noise (c-rescale).
     public var temperature: Double
     /// The noise generator (part of the state).
     public var rng: Xoshiro256StarStar
@@ -86,18 +87,18 @@ public struct CellBarostat: Sendable, Codable, Equatable {
     public mutating func deformation(_ s: System, virial: [Double], dt: Double) -> [Double] {
         let v = s.box.volume
         let beta = compressibility, tau = relaxationTime
-        let kTOverV = s.units.boltzmann * temperature / v * s.units.nktv2p  // bar
+        let kTOverV = s.units.boltzmann * temperature / v * s.units.nktv2p  // bar: the noise's scale
         var factors = [1.0, 1.0, 1.0]
         switch (method, coupling) {
         case (.stochastic, .iso):
             let p = s.pressure(virial: virial)
-            let de = beta / tau * (p - pressure + kTOverV) * dt + (2 * kTOverV * beta * dt / tau).squareRoot() * rng.nextNormal()
+            let de = beta / tau * (p - pressure) * dt + (2 * kTOverV * beta * dt / tau).squareRoot() * rng.nextNormal()
             let e = exp(de / 3)
             factors = [e, e, e]
         case (.stochastic, _):
             let t = s.pressureTensor(virial: virial)
             for a in 0..<3 {
-                let de = beta / (3 * tau) * (t[4 * a] - pressure + kTOverV) * dt
+                let de = beta / (3 * tau) * (t[4 * a] - pressure) * dt
                     + (2 * kTOverV * beta * dt / (3 * tau)).squareRoot() * rng.nextNormal()
                 factors[a] = exp(de)
             }
