@@ -296,8 +296,15 @@ public struct RunDeck: @unchecked Sendable {
             let maxSteps = try mn.int("max_steps", "FIRE iterations", minimum: 0) ?? 1000
             let dt = try mn.positive("timestep", "FIRE initial timestep (\(units.names.time))")
             let maxStep = try mn.positive("max_step", "largest displacement per iteration (\(units.names.length))")
+            let relax = try mn.choice("relax_cell", PressureCoupling.allCases.map(\.rawValue))
+            let target = try mn.double("pressure", "target pressure of the cell relaxation (\(units.names.pressure))")
+            if target != nil && relax == nil {
+                throw mn.error(.unknownKey, "pressure", expected: "pressure only with relax_cell = \"iso\" | \"aniso\" | \"tri\"", found: "pressure without relax_cell")
+            }
             try mn.finish()
-            minimize = try FIRE(forceTolerance: ftol, maxSteps: maxSteps, timestep: dt, maxStep: maxStep, units: units)
+            var fire = try FIRE(forceTolerance: ftol, maxSteps: maxSteps, timestep: dt, maxStep: maxStep, units: units)
+            fire.cellRelaxation = relax.map { CellRelaxation(coupling: PressureCoupling(rawValue: $0)!, pressure: target ?? 0) }
+            minimize = fire
         } else {
             minimize = nil
         }

@@ -101,7 +101,12 @@ public final class RunDriver {
         let integrator = try RunDriver.makeIntegrator(deck, stage: 0)
         state = RunState(system: system, neighbors: forces.neighbors, stageIndex: 0, stepInStage: 0, integrator: integrator)
         if let fire = deck.minimize {
-            minimization = try fire.minimize(&state.system, forces: &forces)
+            do {
+                minimization = try fire.minimize(&state.system, forces: &forces)
+            } catch let e as AtomisticsError {
+                throw DeckError(.nonPhysical, file: file, key: fire.cellRelaxation == nil ? "minimize" : "minimize.relax_cell",
+                                expected: "a structure FIRE can relax", found: "\(e)")
+            }
         }
         try openReporters(restart: nil)
         let row = thermoRow()

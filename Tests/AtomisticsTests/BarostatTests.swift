@@ -50,6 +50,29 @@ private struct NoInteraction: Potential {
         #expect(f.neighbors.buildCount == builds + 1)
     }
 
+    /// FIRE with `tri` cell relaxation undoes a shear of an LJ fcc crystal: the stress vanishes and
+    /// the energy equals the `iso`-relaxed unsheared crystal's.
+    @Test func triCellRelaxationRemovesAShear() throws {
+        let lj = try LennardJones(epsilon: 1, sigma: 1, cutoff: 2.5, truncation: .forceShifted)
+        func relaxed(_ coupling: PressureCoupling, shear: Double) throws -> (System, ForceEvaluator) {
+            var s = try Lattice.fcc.system(latticeConstant: 1.56, cells: [3, 3, 3], mass: 1, units: .lj)
+            try s.deformCell(by: [1, 0, 0, shear, 1, 0, 0, 0, 1], scalingVelocities: false)
+            var f = try ForceEvaluator(potential: lj, units: .lj)
+            var fire = try FIRE(forceTolerance: 1e-7, maxSteps: 5000, units: .lj)
+            fire.cellRelaxation = CellRelaxation(coupling: coupling)
+            let r = try fire.minimize(&s, forces: &f)
+            #expect(r.converged)
+            return (s, f)
+        }
+        let (sheared, f) = try relaxed(.tri, shear: 0.08)
+        let p = sheared.pressureTensor(virial: f.virial)
+        for k in [0, 1, 2, 4, 5, 8] { #expect(abs(p[k]) < 1e-4, "P[\(k)] = \(p[k])") }
+        #expect(sheared.box.isLAMMPSRestricted)
+        let (cubic, g) = try relaxed(.iso, shear: 0)
+        expectClose(f.potentialEnergy, g.potentialEnergy, rtol: 1e-7)
+        expectClose(sheared.box.volume, cubic.box.volume, rtol: 1e-5)
+    }
+
     /// An LJ liquid at T* = 1.0 under a barostat: conserved-quantity drift per atom and per τ,
     /// and the mean pressure after equilibration.
     func run<I: Integrator>(_ make: (Double) throws -> I, steps: Int, dt: Double = 0.004) throws -> (drift: Double, pressure: Double, volumes: [Double]) {

@@ -63,6 +63,43 @@ private let nptStages = """
         expectCloseDeck(last[9], 108 / last[8], rtol: 1e-12)  // density = N·m/V in lj
     }
 
+    /// `[minimize] relax_cell`: Cu_u3.eam's fcc cell relaxes to its lattice constant 3.615 Å (the
+    /// funcfl file's own) from a squeezed or stretched start, the stress to the target pressure.
+    @Test(arguments: [("iso", 3.50, 0.0), ("aniso", 3.70, 0.0), ("tri", 3.66, 0.0), ("iso", 3.615, 20_000.0)])
+    func cellRelaxationReachesTheTargetPressure(coupling: String, a: Double, pressure: Double) throws {
+        let dir = try tempDir("relax")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("Cu_u3.eam"), to: dir.appendingPathComponent("Cu_u3.eam"))
+        let text = """
+            units = "metal"
+            [system]
+            lattice = "fcc"
+            a = \(a)
+            cells = [3, 3, 3]
+            element = "Cu"
+            [potential]
+            kind = "eam"
+            file = "Cu_u3.eam"
+            elements = ["Cu"]
+            [minimize]
+            ftol = 1e-6
+            max_steps = 3000
+            relax_cell = "\(coupling)"
+            pressure = \(pressure)
+            [[run]]
+            steps = 0
+            """
+        let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(text, in: dir)))
+        #expect(driver.minimization?.converged == true)
+        let s = driver.state.system
+        let p = s.pressureTensor(virial: driver.forces.virial)
+        for (k, target) in [(0, pressure), (4, pressure), (8, pressure), (1, 0.0), (2, 0.0), (5, 0.0)] {
+            #expect(abs(p[k] - target) < 5, "P[\(k)] = \(p[k]) bar, target \(target)")
+        }
+        if pressure == 0 { expectCloseDeck(s.box.vectors[0] / 3, 3.615, rtol: 1e-5) }
+        else { #expect(s.box.vectors[0] / 3 < 3.60) }
+        #expect(s.box.isLAMMPSRestricted)
+    }
+
     @Test func deckErrorsNameTheBarostatKey() throws {
         let dir = try tempDir("baro-errors")
         func error(_ barostat: String, integrator: String = "nose-hoover", output: String = "") throws -> DeckError {
