@@ -133,6 +133,9 @@ public struct OutputSpec: Sendable {
     /// Trajectory only: store forces (kcal/mol/Å in the file) in a NetCDF trajectory (`forces = true`);
     /// extxyz frames always carry forces.
     public var forces: Bool = false
+    /// Trajectory and dump: store each atom's potential energy (eV in metal) — an extxyz
+    /// `energies` column (ASE's name), a dump `c_pe` column (`per_atom_energy = true`).
+    public var atomEnergies: Bool = false
 
     /// Whether the file is an AMBER NetCDF trajectory (extension `.nc`); otherwise extxyz.
     public var isNetCDF: Bool { file?.pathExtension.lowercased() == "nc" }
@@ -166,6 +169,9 @@ public struct RunDeck: @unchecked Sendable {
     public var thermoColumns: [ThermoColumn] = []
     /// Trajectory frames (AMBER NetCDF for `.nc`, extxyz otherwise), when asked for.
     public var trajectory: OutputSpec?
+    /// The LAMMPS dump (`[output] dump = { file = "….lammpstrj", every, velocities, forces,
+    /// per_atom_energy }`).
+    public var dump: OutputSpec?
     /// Checkpoints, when asked for.
     public var checkpoint: OutputSpec?
     /// `[output] walltime = "HH:MM:SS"`: the run stops cleanly (checkpoint, flushed outputs) before
@@ -349,7 +355,7 @@ public struct RunDeck: @unchecked Sendable {
         // [output]
         var thermo = OutputSpec(file: nil, every: 100)
         var columns: [ThermoColumn] = []
-        var trajectory: OutputSpec?, checkpoint: OutputSpec?
+        var trajectory: OutputSpec?, checkpoint: OutputSpec?, dump: OutputSpec?
         if let out = try top.table("output") {
             func stream(_ key: String, needsFile: Bool) throws -> OutputSpec? {
                 guard let t = try out.table(key) else { return nil }
@@ -364,19 +370,30 @@ public struct RunDeck: @unchecked Sendable {
                         if !columns.contains(c) { columns.append(c) }
                     }
                 }
+                var atomEnergies = false
                 if key == "trajectory" {
                     velocities = try t.bool("velocities", "store velocities (a .nc variable, an extxyz 'vel' column)") ?? false
                     forces = try t.bool("forces", "store forces in a .nc trajectory (extxyz frames always carry them)") ?? false
+                    atomEnergies = try t.bool("per_atom_energy", "store per-atom energies (an extxyz 'energies' column)") ?? false
+                }
+                if key == "dump" {
+                    velocities = try t.bool("velocities", "write vx vy vz") ?? true
+                    forces = try t.bool("forces", "write fx fy fz") ?? true
+                    atomEnergies = try t.bool("per_atom_energy", "write per-atom energies (c_pe)") ?? false
                 }
                 try t.finish()
                 if needsFile && f == nil {
                     throw t.error(.missingKey, "file", expected: "file = \"…\"", found: "nothing")
                 }
                 return OutputSpec(file: f.map { URL(fileURLWithPath: $0, relativeTo: context.directory).standardizedFileURL }, every: every,
-                                  velocities: velocities, forces: forces)
+                                  velocities: velocities, forces: forces, atomEnergies: atomEnergies)
             }
             thermo = try stream("thermo", needsFile: false) ?? thermo
             trajectory = try stream("trajectory", needsFile: true)
+            dump = try stream("dump", needsFile: true)
+            if let d = dump?.file, !["lammpstrj", "dump"].contains(d.pathExtension.lowercased()) {
+                throw out.error(.nonPhysical, "dump", expected: "a LAMMPS dump file ending in .lammpstrj or .dump", found: d.lastPathComponent)
+            }
             checkpoint = try stream("checkpoint", needsFile: true)
             if let text = try out.string("walltime", "wall-time limit \"HH:MM:SS\"") {
                 guard let seconds = Walltime.seconds(text) else {
@@ -390,6 +407,7 @@ public struct RunDeck: @unchecked Sendable {
         if stages.contains(where: { $0.barostat != nil }) && !columns.contains(.volume) { columns.insert(.volume, at: 0) }
         thermoColumns = columns
         self.trajectory = trajectory
+        self.dump = dump
         self.checkpoint = checkpoint
         try top.finish()
     }

@@ -111,8 +111,17 @@ public final class RunDriver {
         try openReporters(restart: nil)
         let row = thermoRow()
         initialRow = row
-        let view = RunReport(system: state.system, row: row, virial: forces.virial, isLastGood: false, state: checkpointState)
-        for r in self.reporters where r.needs(atStep: state.system.step, isLast: false) != nil { try r.report(view) }
+        let wanted = self.reporters.map { $0.needs(atStep: state.system.step, isLast: false) }
+        var atomEnergies: [Double]? = nil
+        if wanted.contains(where: { $0?.contains(.atomEnergies) == true }) {
+            forces.perAtomEnergies = true
+            try forces.evaluate(&state.system, updateNeighbors: false)
+            atomEnergies = forces.result.perAtomEnergy
+            forces.perAtomEnergies = false
+        }
+        let view = RunReport(system: state.system, row: row, virial: forces.virial, atomEnergies: atomEnergies, isLastGood: false,
+                             state: checkpointState)
+        for (r, w) in zip(self.reporters, wanted) where w != nil { try r.report(view) }
     }
 
     static func makeIntegrator(_ deck: RunDeck, stage: Int) throws -> StageIntegrator? {
@@ -189,6 +198,8 @@ public final class RunDriver {
                     try forces.evaluate(&state.system, updateNeighbors: false)
                 }
                 forces.forcesOnly = !wantsEnergy && !integrator.movesCell
+                let wantsAtomEnergies = wanted.contains { $0?.contains(.atomEnergies) == true }
+                if forces.perAtomEnergies != wantsAtomEnergies { forces.perAtomEnergies = wantsAtomEnergies }
                 let good = state.system
                 var system = state.system
                 do {
@@ -217,6 +228,7 @@ public final class RunDriver {
                 }
                 if wanted.contains(where: { $0 != nil }) {
                     let view = RunReport(system: state.system, row: row, virial: wantsEnergy ? forces.virial : nil,
+                                         atomEnergies: wantsAtomEnergies ? forces.result.perAtomEnergy : nil,
                                          isLastGood: false, state: checkpointState)
                     for (r, w) in zip(reporters, wanted) where w != nil { try r.report(view) }
                 }

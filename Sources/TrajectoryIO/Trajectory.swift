@@ -57,6 +57,7 @@ extension Trajectory {
         case .netcdf: self = try Trajectory.readNetCDF(url)
         case .extxyz: self = try Trajectory.readExtXYZ(url)
         case .lammpsData: self = try Trajectory.readLAMMPSData(url)
+        case .lammpsDump: self = try LAMMPSDump.read(url)
         }
     }
 
@@ -70,6 +71,7 @@ extension Trajectory {
         case .netcdf: try writeNetCDF(url)
         case .extxyz: try writeExtXYZ(url)
         case .lammpsData: try writeLAMMPSData(url, frame: frame ?? frames.count - 1)
+        case .lammpsDump: try writeLAMMPSDump(url)
         }
     }
 }

@@ -8,6 +8,8 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable {
     case extxyz
     /// LAMMPS data file (`.data`, `.lmp`), one frame.
     case lammpsData
+    /// LAMMPS `dump custom` text (`.lammpstrj`, `.dump`).
+    case lammpsDump
 
     /// The extensions of each format (lower case, without the dot).
     public var extensions: [String] {
@@ -15,6 +17,7 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable {
         case .netcdf: ["nc", "ncdf", "netcdf"]
         case .extxyz: ["extxyz", "xyz"]
         case .lammpsData: ["data", "lmp"]
+        case .lammpsDump: ["lammpstrj", "dump"]
         }
     }
 

@@ -138,8 +138,80 @@ def compare_rdf():
     check("RDF: max |g_symmd − g_MDAnalysis| < 0.005", diff < 0.005, f"max abs diff {diff:.3g}")
 
 
+def read_dump():
+    """symmd's LAMMPS dump: MDAnalysis (images unwrapped) and ASE read it, per-atom energies sum to
+    the thermo PE, and Debian's LAMMPS recomputes every frame's energy with `rerun`."""
+    dump = os.path.join(outdir, "traj.lammpstrj")
+    u = mda.Universe(dump, format="LAMMPSDUMP", dt=0.002, unwrap_images=True)
+    check("dump/MDAnalysis: frame and atom count, masses", u.trajectory.n_frames == len(ref["x"]) and u.atoms.n_atoms == 500
+          and np.allclose(u.atoms.masses, 63.546))
+    dx = max(np.abs(ts.positions - ref["x"][k]).max() for k, ts in enumerate(u.trajectory))
+    dv = max(np.abs(ts.velocities - ref["v"][k]).max() for k, ts in enumerate(u.trajectory))
+    dt = max(abs(ts.time - ref["t"][k]) for k, ts in enumerate(u.trajectory))
+    check("dump/MDAnalysis: unwrapped positions equal netCDF4's (float32 there)", dx < 1e-4, f"max |diff| {dx:.2g} Å")
+    check("dump/MDAnalysis: velocities (Å/ps) and time equal netCDF4's", dv < 1e-4 and dt < 1e-6, f"{dv:.2g} Å/ps, {dt:.2g} ps")
+    frames = ase.io.read(dump, index=":", format="lammps-dump-text")
+    cell = np.diag(frames[0].cell)
+    dw = max(np.abs(((f.positions - ref["x"][k] + cell / 2) % cell) - cell / 2).max() for k, f in enumerate(frames))
+    check("dump/ASE: frames, symbols Cu, positions equal netCDF4's modulo the cell", len(frames) == len(ref["x"])
+          and set(frames[0].get_chemical_symbols()) == {"Cu"} and dw < 1e-4, f"max |diff| {dw:.2g} Å")
+    # Per-atom energies: the c_pe column sums to the thermo potential energy.
+    pe_sum, k = [], None
+    with open(dump) as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("ITEM: ATOMS"):
+            col = lines[i].split()[2:].index("c_pe")
+            pe_sum.append(sum(float(lines[i + 1 + a].split()[col]) for a in range(500)))
+            i += 501
+        else:
+            i += 1
+    steps = sorted(rows)[:len(pe_sum)]
+    de = max(abs(e - float(rows[s]["potential_energy"])) for e, s in zip(pe_sum, steps))
+    check("dump: Σ c_pe = thermo potential energy on every frame", len(pe_sum) == len(ref["x"]) and de < 1e-8, f"max |diff| {de:.2g} eV")
+    # LAMMPS itself: rerun the dump with the same EAM file and compare every frame's energy.
+    import shutil
+    import subprocess
+    lmp = shutil.which("lmp")
+    if lmp is None:
+        check("dump/LAMMPS rerun: lmp installed (apt lammps)", False, "no lmp on PATH")
+        return
+    eam = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "potentials", "Cu_u3.eam"))
+    deck = f"""units metal
+atom_style atomic
+region box block 0 18.075 0 18.075 0 18.075
+create_box 1 box
+mass 1 63.546
+pair_style eam
+pair_coeff * * {eam}
+thermo_style custom step pe
+thermo_modify format float %.12f
+thermo 1
+rerun {os.path.abspath(dump)} dump x y z ix iy iz box yes add keep
+"""
+    inp = os.path.join(outdir, "in.rerun")
+    with open(inp, "w") as f:
+        f.write(deck)
+    r = subprocess.run([lmp, "-in", inp, "-log", os.path.join(outdir, "log.rerun"), "-screen", "none"], capture_output=True, text=True)
+    pe = {}
+    with open(os.path.join(outdir, "log.rerun")) as f:
+        log = f.read().split("\n")
+    for line in log:
+        p = line.split()
+        if len(p) == 2 and p[0].isdigit():
+            try:
+                pe[int(p[0])] = float(p[1])
+            except ValueError:
+                pass
+    dl = max((abs(pe[s] - float(rows[s]["potential_energy"])) for s in steps if s in pe), default=float("inf"))
+    check("dump/LAMMPS rerun: every frame read, PE equals symmd's", r.returncode == 0 and len(pe) == len(steps) and dl < 1e-6,
+          f"{len(pe)} frames, max |ΔPE| {dl:.2g} eV")
+
+
 section("netCDF4", read_netcdf4)
 if "x" in ref:
+    section("LAMMPS dump", read_dump)
     section("MDAnalysis", read_mdanalysis)
     section("ASE", read_ase)
     section("mdtraj", read_mdtraj)

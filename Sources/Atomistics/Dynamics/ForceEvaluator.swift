@@ -55,6 +55,16 @@ public struct ForceEvaluator {
         result = ForceResult(atomCount: 0, perAtomEnergy: perAtomEnergy)
     }
 
+    /// Whether evaluations fill per-atom energies (``ForceResult/perAtomEnergy``, eV in metal); set
+    /// it for steps whose per-atom energies are read.
+    public var perAtomEnergies: Bool {
+        get { result.perAtomEnergy != nil }
+        set {
+            if newValue && result.perAtomEnergy == nil { result.perAtomEnergy = [Double](repeating: 0, count: result.forces.count / 3) }
+            if !newValue { result.perAtomEnergy = nil }
+        }
+    }
+
     /// Whether the last evaluation computed the energy and virial (there was one, not `forcesOnly`).
     public var lastEvaluationHasVirial: Bool { evaluationCount > 0 && !result.forcesOnly }
 

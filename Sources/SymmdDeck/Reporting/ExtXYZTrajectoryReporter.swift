@@ -7,6 +7,7 @@ import TrajectoryIO
 public final class ExtXYZTrajectoryReporter: FrameReporter {
     let every: Int
     private let velocities: Bool
+    private let atomEnergies: Bool
     private var file: FileHandle?
 
     /// The reporter when the deck asks for an extxyz trajectory.
@@ -18,6 +19,7 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
     init(_ context: ReporterContext, spec: OutputSpec, url: URL) throws {
         every = spec.every
         velocities = spec.velocities
+        atomEnergies = spec.atomEnergies
         var text = ""
         if let restart = context.restart, FileManager.default.fileExists(atPath: url.path) {
             // Keep the frames up to the checkpoint's step; the continued run appends the rest.
@@ -26,6 +28,12 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
             text = (try? ExtXYZ.string(kept)) ?? ""
         }
         file = try OutputFiles.create(url, text: text, deckFile: context.deck.url.path, key: "output.trajectory.file")
+    }
+
+    /// Every `every` steps, with energies (and per-atom energies when asked).
+    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
+        guard step % every == 0 else { return nil }
+        return atomEnergies ? [.energy, .atomEnergies] : .energy
     }
 
     /// Appends one frame (the last good one marked `last_good`, without forces or energies).
@@ -41,6 +49,10 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
         if velocities {
             frame.properties.insert(.init(name: "vel", type: .real, count: 3), at: 2)
             frame.columns["vel"] = .reals(s.velocities)
+        }
+        if atomEnergies, !report.isLastGood, let e = report.atomEnergies {
+            frame.properties.append(.init(name: "energies", type: .real, count: 1))
+            frame.columns["energies"] = .reals(e)
         }
         try file.write(contentsOf: Data(try ExtXYZ.string([frame]).utf8))
     }

@@ -10,6 +10,8 @@ public struct ReportNeeds: OptionSet, Sendable {
     /// Potential energy and virial (and everything derived from them: the thermo row). Steps
     /// that no reporter asks this of run with `forcesOnly`.
     public static let energy = ReportNeeds(rawValue: 1)
+    /// Each atom's potential energy (``RunReport/atomEnergies``).
+    public static let atomEnergies = ReportNeeds(rawValue: 2)
 }
 
 /// A read-only view of the run at one step, handed to every reporter that asked for it.
@@ -21,6 +23,8 @@ public struct RunReport {
     public let row: ThermoRow?
     /// The virial of the step (eV in metal), with `row`.
     public let virial: [Double]?
+    /// Each atom's potential energy (eV in metal), when a reporter asked for them at this step.
+    public var atomEnergies: [Double]? = nil
     /// Whether this is the last good frame written before a failed step.
     public let isLastGood: Bool
     /// The whole resumable state (for checkpoint reporters).
@@ -92,6 +96,7 @@ public enum RunReporters {
         ThermoReporter.make,
         ExtXYZTrajectoryReporter.make,
         NetCDFTrajectoryReporter.make,
+        LAMMPSDumpReporter.make,
         CheckpointReporter.make,
     ]
 }
