@@ -167,6 +167,8 @@ public struct RunDeck: @unchecked Sendable {
     /// Thermo columns after the agreed ones: the deck's `extra` list, with `volume` first whenever
     /// a stage has a barostat.
     public var thermoColumns: [ThermoColumn] = []
+    /// Where warnings about what the deck builds or starts from go (the CLI prints them).
+    public var warn: @Sendable (String) -> Void = { _ in }
     /// Trajectory frames (AMBER NetCDF for `.nc`, extxyz otherwise), when asked for.
     public var trajectory: OutputSpec?
     /// The LAMMPS dump (`[output] dump = { file = "….lammpstrj", every, velocities, forces,
@@ -217,6 +219,7 @@ public struct RunDeck: @unchecked Sendable {
         self.url = url
         var context = DeckContext(file: url.path, directory: url.deletingLastPathComponent(), text: DeckText(text))
         context.warn = warn
+        self.warn = warn
         let top = try DeckTable.top(parsing: text, context: context)
 
         units = UnitStyle(rawValue: try top.choice("units", ["metal", "lj"]) ?? "metal")!

@@ -51,6 +51,9 @@ public final class RunDriver {
     private var thermo: ThermoReporter?
     private let buildsBefore: Int, dangerousBefore: Int
 
+    /// The locks on the deck's output files, held from the start until `run` returns.
+    private var lock: OutputLock?
+
     /// The reporter makers this driver asks (``RunReporters/makers`` unless given).
     private let makers: [RunReporters.Maker]
 
@@ -108,6 +111,7 @@ public final class RunDriver {
                                 expected: "a structure FIRE can relax", found: "\(e)")
             }
         }
+        for w in RunSanity.startWarnings(state.system, neighbors: forces.neighbors, virial: forces.virial) { deck.warn(w) }
         try openReporters(restart: nil)
         let row = thermoRow()
         initialRow = row
@@ -166,7 +170,10 @@ public final class RunDriver {
         var integrated = 0
         let limit = walltime ?? deck.walltime
         var stopReason: String? = nil, stopCheckpoint: URL? = nil
-        defer { for r in reporters { r.close() } }
+        defer {
+            for r in reporters { r.close() }
+            lock?.release()
+        }
         stages: while state.stageIndex < deck.stages.count {
             let spec = deck.stages[state.stageIndex]
             if state.integrator == nil { state.integrator = try RunDriver.makeIntegrator(deck, stage: state.stageIndex) }
@@ -204,13 +211,19 @@ public final class RunDriver {
                 var system = state.system
                 do {
                     try integrator.step(&system, forces: &forces)
-                    state.system = system
-                    state.integrator = integrator
                 } catch let e as AtomisticsError {
                     reportLastGood(good)
                     throw DeckError(.runFailed, file: deck.url.path, key: "step \(next)", expected: "finite energies and forces",
                                     found: "\(e); the last good frame (step \(good.step)) is the last one in the trajectory")
                 }
+                // The cheap every-step check: stop at the first step that is plainly wrong.
+                if let why = RunSanity.stepFailure(before: good, after: system, skin: forces.neighbors.skin, timestep: integrator.timestep) {
+                    reportLastGood(good)
+                    throw DeckError(.runFailed, file: deck.url.path, key: "step \(next)", expected: "a stable step",
+                                    found: "\(why); the last good frame (step \(good.step)) is the last one in the trajectory")
+                }
+                state.system = system
+                state.integrator = integrator
                 state.stepInStage += 1
                 done += 1
                 integrated += 1
@@ -281,6 +294,12 @@ public final class RunDriver {
     /// Makes every registered reporter the deck asks for (after a restart each keeps what the
     /// earlier run wrote up to the checkpoint).
     private func openReporters(restart: (step: Int, time: Double)?) throws {
+        var outputs: [(URL, String)] = []
+        for (spec, key) in [(deck.thermo, "output.thermo.file"), (deck.trajectory, "output.trajectory.file"),
+                            (deck.dump, "output.dump.file"), (deck.checkpoint, "output.checkpoint.file")] {
+            if let url = spec?.file { outputs.append((url, key)) }
+        }
+        lock = try OutputLock(outputs, deckFile: deck.url.path)
         let context = ReporterContext(deck: deck, system: state.system, restart: restart,
                                       diagnosticNames: (deck.potential as? PotentialDiagnostics)?.diagnosticNames ?? [])
         reporters = try makers.compactMap { try $0(context) }

@@ -6,6 +6,8 @@ Standard errors: block averaging with 20 contiguous equal blocks,
 SE = std(block means, ddof=1)/sqrt(20). The 10-block SE is given as a check.
 Bulk modulus from volume fluctuations B = kT <V>/<dV^2>, error by
 delete-one-block jackknife over 20 blocks.
+Also given: 10- and 5-block SEs and an SE from the integrated autocorrelation
+time (se_acf); where they disagree, use the larger (see README).
 Drift of the conserved quantity: least-squares slope over the production run.
 """
 import json, os, re
@@ -31,10 +33,30 @@ def mean_se(x, nb=NBLOCK):
     return float(np.mean(x)), float(bm.std(ddof=1) / np.sqrt(nb))
 
 
+def se_acf(x, c=5.0):
+    """SE from the integrated autocorrelation time (Sokal automatic window, c=5)."""
+    x = np.asarray(x, float) - np.mean(x)
+    n = len(x)
+    f = np.fft.rfft(x, 2 * n)
+    acf = np.fft.irfft(f * np.conj(f))[:n] / np.arange(n, 0, -1)
+    acf /= acf[0]
+    tau = 0.5
+    for w in range(1, n):
+        tau += acf[w]
+        if w >= c * tau:
+            break
+    tau = max(tau, 0.5)
+    return float(np.std(x) * np.sqrt(2 * tau / n)), float(tau)
+
+
 def stat(x, digits=None):
     m, se = mean_se(x)
     _, se10 = mean_se(x, 10)
-    return {'mean': m, 'se': se, 'se_10blocks': se10, 'n_samples': int(len(x))}
+    _, se5 = mean_se(x, 5)
+    sea, tau = se_acf(x)
+    return {'mean': m, 'se': se, 'se_10blocks': se10, 'se_5blocks': se5,
+            'se_acf': sea, 'tau_int_samples': tau,
+            'se_conservative': max(se, se10, se5, sea), 'n_samples': int(len(x))}
 
 
 def bulk_modulus(V, T_K, nb=NBLOCK):
@@ -148,7 +170,11 @@ def main():
         json.dump(res, fh, indent=1)
 
     def pr(label, s, fmt='%.6f'):
-        print(f"{label:45s} {fmt % s['mean']} +- {fmt % s.get('se', s.get('se_jackknife'))}")
+        extra = ''
+        if 'se_10blocks' in s:
+            extra = (f"   [10blk {fmt % s['se_10blocks']}, 5blk {fmt % s['se_5blocks']}, "
+                     f"acf {fmt % s['se_acf']}, tau_int {s['tau_int_samples']:.1f} samples]")
+        print(f"{label:30s} {fmt % s['mean']} +- {fmt % s.get('se', s.get('se_jackknife'))}{extra}")
     r = res['lj_npt']
     print('== LJ NPT'); pr('density', r['density']); pr('pe/atom', r['pe_per_atom']); pr('T', r['temperature']); pr('P', r['pressure'])
     print(f"{'econserve drift /atom/tau':45s} {r['econserve_drift_per_atom_per_tau']:.3e}")
