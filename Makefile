@@ -103,7 +103,7 @@ venv: kim-deps
 	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES) || { \
 	    echo "error: pip install $(PY_PACKAGES) into $(VENV) failed (is PyPI reachable?); set SYMMD_SKIP_INTEROP=1 to skip the interoperability test" >&2; exit 1; }; }
 
-## interop: a short symmd run (debug build) read by netCDF4, MDAnalysis, ASE and mdtraj; g(r) against MDAnalysis InterRDF
+## interop: a short symmd run (debug build) read by netCDF4, MDAnalysis, ASE, mdtraj and LAMMPS (NetCDF, dump); g(r) against MDAnalysis InterRDF; clean stops of run and fit by SIGTERM/SIGINT/walltime
 interop:
 	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "interop: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
 	  $(MAKE) --no-print-directory venv && \
@@ -111,7 +111,8 @@ interop:
 	  echo "interop: symmd run Tests/interop/cu-small.toml → $(INTEROP_OUT)" && \
 	  "$$bin/symmd" run Tests/interop/cu-small.toml > /dev/null && \
 	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/traj.nc --bins 100 --frames 1: --out $(INTEROP_OUT)/rdf && \
-	  $(VENV)/bin/python Tests/interop/check_netcdf.py $(INTEROP_OUT) $(INTEROP_OUT)/rdf 100; \
+	  $(VENV)/bin/python Tests/interop/check_netcdf.py $(INTEROP_OUT) $(INTEROP_OUT)/rdf 100 && \
+	  $(VENV)/bin/python Tests/interop/check_stops.py "$$bin/symmd"; \
 	fi
 
 ## demo: release build, then the MD quickstart deck and the two-layer network example

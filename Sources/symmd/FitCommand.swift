@@ -4,11 +4,7 @@ import Atomistics
 import Foundation
 import NeuralPotentials
 import NNCore
-import Synchronization
 import SymmdDeck
-
-/// Set by SIGINT (Ctrl-C) during `symmd fit`; the loop writes a checkpoint and stops.
-private let interrupted = Atomic<Bool>(false)
 
 /// `symmd fit DECK [--restart CKPT] [--threads N]`.
 struct FitCommand: ParsableCommand {
@@ -19,7 +15,8 @@ struct FitCommand: ParsableCommand {
             Reads the fit deck's [data], [model.descriptor], [model.fitting], [training] and [output]
             tables; prints the learning curve (energy RMSE per atom in eV, force RMSE in eV/Å, training
             batches and a validation sample), writes it as CSV and SVG, checkpoints (the last and the
-            best on validation) and the model file. Ctrl-C writes a checkpoint and stops;
+            best on validation) and the model file. Ctrl-C (SIGINT) or SIGTERM finishes the step,
+            writes a checkpoint and the model and stops (exit 130/143);
             --restart continues exactly from a checkpoint.
             Example:
               symmd fit examples/fit-cu.toml
@@ -58,9 +55,9 @@ struct FitCommand: ParsableCommand {
             }
             runner.onMessage = { m in progress.clear(); print("# \(m)") }
             runner.onProgress = { done, _ in progress.update(done) }
-            signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-            let summary = try runner.run(shouldStop: { interrupted.load(ordering: .relaxed) })
-            signal(SIGINT, SIG_DFL)
+            StopSignals.install()
+            let summary = try runner.run(shouldStop: { StopSignals.number != 0 })
+            StopSignals.uninstall()
             progress.clear()
             let rate = summary.seconds > 0 ? Double(summary.steps) / summary.seconds : 0
             print("# \(summary.reason): \(summary.steps) steps in \(String(format: "%.1f", summary.seconds)) s "
@@ -79,7 +76,11 @@ struct FitCommand: ParsableCommand {
                 outs.append("learning curve \(lc.path) (+ \(svg.lastPathComponent))")
             }
             print("# outputs: " + outs.joined(separator: ", "))
-            if summary.reason == "interrupted" { exitCode = 130 }
+            if summary.reason == "interrupted" {
+                print("# stopped by \(StopSignals.name) after step \(summary.finalStep)"
+                      + (d.output.checkpoint.map { ": checkpoint \($0.path) (continue with --restart \($0.path))" } ?? ""))
+                exitCode = 128 + StopSignals.number
+            }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }

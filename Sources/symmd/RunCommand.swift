@@ -4,7 +4,6 @@ import Foundation
 import NNCore
 import NeuralPotentials
 import SymmdDeck
-import Synchronization
 
 /// Writes to standard error.
 func printError(_ s: String) {
@@ -37,8 +36,6 @@ func userFacing(_ body: () throws -> Void) throws {
     }
 }
 
-/// The signal that asked `symmd run` to stop (0: none yet).
-private let stopSignal = Atomic<Int32>(0)
 
 /// `symmd run DECK [--restart CKPT] [--threads N] [--walltime HH:MM:SS]`.
 struct RunCommand: ParsableCommand {
@@ -93,24 +90,13 @@ struct RunCommand: ParsableCommand {
             if let r = driver.initialRow { line(r) } else { print("# restarted at step \(driver.state.system.step)") }
             driver.onThermo = line
             driver.onProgress = { done, total in progress.update(done) }
-            // SIGINT (Ctrl-C) and SIGTERM (a batch scheduler) finish the step under way, write a
-            // checkpoint and flush every output; the exit status is then 128 + the signal.
-            signal(SIGINT) { _ in stopSignal.store(SIGINT, ordering: .relaxed) }
-            signal(SIGTERM) { _ in stopSignal.store(SIGTERM, ordering: .relaxed) }
-            // A parent may start us with them blocked (the mask is inherited): take them.
-            var stopSignals = sigset_t()
-            sigemptyset(&stopSignals)
-            sigaddset(&stopSignals, SIGINT)
-            sigaddset(&stopSignals, SIGTERM)
-            pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
-            let summary = try driver.run(shouldStop: { stopSignal.load(ordering: .relaxed) != 0 },
-                                         walltime: walltime.flatMap(Walltime.seconds))
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
+            StopSignals.install()
+            let summary = try driver.run(shouldStop: { StopSignals.number != 0 }, walltime: walltime.flatMap(Walltime.seconds))
+            StopSignals.uninstall()
             progress.clear()
             if let reason = summary.stopReason, let ckpt = summary.stopCheckpoint {
-                let sig = stopSignal.load(ordering: .relaxed)
-                let why = reason == "walltime" ? "the wall-time limit" : (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                let sig = StopSignals.number
+                let why = reason == "walltime" ? "the wall-time limit" : StopSignals.name
                 print("# stopped by \(why) after step \(summary.finalStep): checkpoint \(ckpt.path) (continue with --restart \(ckpt.path))")
                 if reason == "interrupted" { throw ExitCode(128 + sig) }
                 return
@@ -121,6 +107,7 @@ struct RunCommand: ParsableCommand {
             var outs = [String]()
             if let f = d.thermo.file { outs.append("thermo \(f.path)") }
             if let f = d.trajectory?.file { outs.append("trajectory \(f.path)") }
+            if let f = d.dump?.file { outs.append("dump \(f.path)") }
             if let f = d.checkpoint?.file { outs.append("checkpoint \(f.path)") }
             if !outs.isEmpty { print("# outputs: " + outs.joined(separator: ", ")) }
         }

@@ -57,7 +57,7 @@ def main():
     ref = json.load(open(REF)) if os.path.exists(REF) else {}
     result = {}
     for name, first, column, scale in [("lj-mttk.csv", 5000, "density", 1), ("lj-crescale.csv", 5000, "density", 1),
-                                       ("cu-eam-mttk.csv", 10000, "lx", 0.1), ("cu-eam-crescale.csv", 5000, "lx", 0.1),
+                                       ("cu-eam-mttk.csv", 10000, "lx", 0.1), ("cu-eam-crescale.csv", 5000, "lx", 0.2),
                                        ("cu-deep-800K.csv", 1000, "lx", 0.25)]:
         d = read(name, first)
         if d is None:
