@@ -107,7 +107,8 @@ public enum LAMMPSDump {
             return lines[k]
         }
         func number<T: LosslessStringConvertible>(_ s: Substring, _ what: String) throws -> T {
-            guard let v = T(String(s)) else { throw fail(.badNumber(expected: what, found: String(s))) }
+            // Always a token of the line `next()` just consumed: line k (1-based).
+            guard let v = T(String(s)) else { throw TrajectoryIOError(file: url.path, line: k, kind: .badNumber(expected: what, found: String(s))) }
             return v
         }
         var frames = [AmberFrame]()
