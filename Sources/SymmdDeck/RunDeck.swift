@@ -377,7 +377,7 @@ public struct RunDeck: @unchecked Sendable {
                 if key == "trajectory" {
                     velocities = try t.bool("velocities", "store velocities (a .nc variable, an extxyz 'vel' column)") ?? false
                     forces = try t.bool("forces", "store forces in a .nc trajectory (extxyz frames always carry them)") ?? false
-                    atomEnergies = try t.bool("per_atom_energy", "store per-atom energies (an extxyz 'energies' column)") ?? false
+                    atomEnergies = try t.bool("per_atom_energy", "store per-atom energies (an extxyz 'energies' column, a .nc 'atom_energies' variable)") ?? false
                 }
                 if key == "dump" {
                     velocities = try t.bool("velocities", "write vx vy vz") ?? true

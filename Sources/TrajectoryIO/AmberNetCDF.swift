@@ -74,6 +74,8 @@ public struct AmberFrame: Sendable, Equatable {
     public var temperature: Double?
     /// Pressure (bar), or nil.
     public var pressure: Double?
+    /// Each atom's potential energy (eV in metal), when stored (symmd's `atom_energies` variable).
+    public var atomEnergies: [Double]? = nil
 
     /// A frame of positions (Å) at `time` (ps), with optional velocities (Å/ps), forces (eV/Å),
     /// cell and energies (eV), temperature (K) and pressure (bar).

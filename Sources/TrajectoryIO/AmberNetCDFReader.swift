@@ -16,6 +16,8 @@ public final class AmberNetCDFReader {
     public let hasVelocities: Bool
     /// Whether the file stores forces.
     public let hasForces: Bool
+    /// Whether frames carry per-atom energies (symmd's `atom_energies`, eV).
+    public let hasAtomEnergies: Bool
     /// The global attributes that are text (`Conventions`, `program`, `title`, …).
     public let attributes: [String: String]
     /// Z of each atom from `atom_types` (0 when unknown), or nil when the file has none.
@@ -75,7 +77,7 @@ public final class AmberNetCDFReader {
                 throw AmberNetCDFError(file: path, kind: .incompatible("no 'coordinates' variable"))
             }
             v["coordinates"] = c
-            for name in ["time", "cell_lengths", "cell_angles", "velocities", "forces", "atom_types"]
+            for name in ["time", "cell_lengths", "cell_angles", "velocities", "forces", "atom_types", "atom_energies"]
                 + AmberNetCDF.scalarUnits.map(\.name) {
                 if let id = f.varID(name) { v[name] = id }
             }
@@ -83,6 +85,7 @@ public final class AmberNetCDFReader {
             frameCount = f.dimLength("frame") ?? 0
             hasVelocities = v["velocities"] != nil
             hasForces = v["forces"] != nil
+            hasAtomEnergies = v["atom_energies"] != nil
             velocityScale = v["velocities"].flatMap { f.doubleAttribute($0, "scale_factor") } ?? 1
             // Forces are kcal/mol/Å by the convention; a file in eV/Å (some LAMMPS setups) is taken as is.
             let forceUnits = v["forces"].flatMap { f.text($0, "units") } ?? "kilocalorie/mole/angstrom"
@@ -120,6 +123,9 @@ public final class AmberNetCDFReader {
         }
         if let id = vars["forces"] {
             frame.forces = try f.getDoubles(id, "forces", start: start, count: count).map { $0 * forceScale }
+        }
+        if let id = vars["atom_energies"] {
+            frame.atomEnergies = try f.getDoubles(id, "atom_energies", start: [index, 0], count: [1, n])
         }
         if let id = vars["time"] { frame.time = try f.getDoubles(id, "time", start: [index], count: [1])[0] }
         if let l = vars["cell_lengths"], let a = vars["cell_angles"] {

@@ -14,6 +14,8 @@ public final class AmberNetCDFWriter {
     public let hasVelocities: Bool
     /// Whether frames carry `forces` (stored in kcal/mol/Å).
     public let hasForces: Bool
+    /// Whether frames carry per-atom energies (`atom_energies`, eV, double).
+    public let hasAtomEnergies: Bool
     /// Frames in the file so far (including those found when appending).
     public private(set) var frameCount: Int
 
@@ -26,18 +28,21 @@ public final class AmberNetCDFWriter {
     ///   - atomicNumbers: Z of each atom (0 when unknown), stored as `atom_types`.
     ///   - velocities: whether to store velocities (Å/ps).
     ///   - forces: whether to store forces (eV/Å in, kcal/mol/Å in the file).
+    ///   - atomEnergies: whether to store each atom's potential energy (`atom_energies`, a symmd
+    ///     extension to the convention: (frame, atom) doubles in eV).
     ///   - title: the `title` attribute.
     ///   - units: the run's unit style, written as the `symmd_units` attribute; an lj file labels
     ///     its energies, temperature and pressure in reduced units.
     /// - Throws: `AmberNetCDFError` naming the file and libnetcdf's message.
     public init(creating url: URL, atomicNumbers: [Int], velocities: Bool = false, forces: Bool = false,
-                title: String = "symmd trajectory", units: UnitStyle = .metal) throws {
+                atomEnergies: Bool = false, title: String = "symmd trajectory", units: UnitStyle = .metal) throws {
         AmberNetCDF.libraryLock.lock()
         defer { AmberNetCDF.libraryLock.unlock() }
         self.url = url
         atomCount = atomicNumbers.count
         hasVelocities = velocities
         hasForces = forces
+        hasAtomEnergies = atomEnergies
         frameCount = 0
         let path = url.path
         var ncid: Int32 = 0
@@ -77,6 +82,10 @@ public final class AmberNetCDFWriter {
             }
             if forces {
                 v["forces"] = try f.defVar("forces", NC_FLOAT, [frame, atom, spatial], units: "kilocalorie/mole/angstrom")
+            }
+            if atomEnergies {
+                v["atom_energies"] = try f.defVar("atom_energies", NC_DOUBLE, [frame, atom],
+                                                  units: AmberNetCDF.scalarUnits(units).first { $0.name == "potential_energy" }?.units ?? "electron_volt")
             }
             for (name, label) in AmberNetCDF.scalarUnits(units) {
                 v[name] = try f.defVar(name, NC_DOUBLE, [frame], units: label)
@@ -130,11 +139,12 @@ public final class AmberNetCDFWriter {
                 }
                 v[name] = id
             }
-            for name in ["velocities", "forces"] + AmberNetCDF.scalarUnits.map(\.name) {
+            for name in ["velocities", "forces", "atom_energies"] + AmberNetCDF.scalarUnits.map(\.name) {
                 if let id = f.varID(name) { v[name] = id }
             }
             hasVelocities = v["velocities"] != nil
             hasForces = v["forces"] != nil
+            hasAtomEnergies = v["atom_energies"] != nil
             frameCount = f.dimLength("frame") ?? 0
             vars = v
         } catch {
@@ -168,8 +178,15 @@ public final class AmberNetCDFWriter {
         guard !hasForces || g.count == n3 else {
             throw AmberNetCDFError(file: url.path, kind: .badArgument("\(g.count) force values, expected \(n3)"))
         }
+        let e = hasAtomEnergies ? (frame.atomEnergies ?? [Double](repeating: .nan, count: atomCount)) : []
+        guard !hasAtomEnergies || e.count == atomCount else {
+            throw AmberNetCDFError(file: url.path, kind: .badArgument("\(e.count) per-atom energies, expected \(atomCount)"))
+        }
         let k = frameCount
         let start = [k, 0, 0], count = [1, atomCount, 3]
+        if hasAtomEnergies, atomCount > 0 {
+            try f.putDoubles(vars["atom_energies"]!, "atom_energies", start: [k, 0], count: [1, atomCount], e)
+        }
         if atomCount > 0 {
             try f.putFloats(vars["coordinates"]!, "coordinates", start: start, count: count, frame.positions.map { Float($0) })
         }
@@ -207,7 +224,7 @@ public final class AmberNetCDFWriter {
         guard frames < r.frameCount else { return }
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).truncating")
         let w = try AmberNetCDFWriter(creating: tmp, atomicNumbers: r.atomicNumbers ?? [Int](repeating: 0, count: r.atomCount),
-                                      velocities: r.hasVelocities, forces: r.hasForces,
+                                      velocities: r.hasVelocities, forces: r.hasForces, atomEnergies: r.hasAtomEnergies,
                                       title: r.attributes["title"] ?? "symmd trajectory", units: r.unitStyle ?? .metal)
         for k in 0..<max(frames, 0) { try w.write(try r.frame(k)) }
         w.close()

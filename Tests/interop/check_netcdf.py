@@ -67,6 +67,7 @@ def read_netcdf4():
         ref["z"] = np.array(nc["atom_types"][:])
         for key in ("potential_energy", "kinetic_energy", "temperature", "pressure"):
             ref[key] = np.array(nc[key][:], dtype=np.float64)
+        ref["atom_energies"] = np.array(nc["atom_energies"][:], dtype=np.float64)
     nf, na = ref["x"].shape[:2]
     steps = sorted(s for s in rows if s % 10 == 0)
     check("netCDF4: one frame per 10 steps (frame 0 at the start)", nf == len(steps) == 41, f"{nf} frames, {len(steps)} thermo rows")
@@ -81,6 +82,9 @@ def read_netcdf4():
     rel = np.abs(ke / ref["kinetic_energy"] - 1).max()
     check("netCDF4: velocities in Å/ps (½Σmv² = kinetic_energy)", rel < 1e-5, f"max rel diff {rel:.2g}")
     check("netCDF4: cubic cell 18.075 Å", np.allclose(ref["cell"], 18.075) and np.allclose(ref["angles"], 90))
+    de = np.abs(ref["atom_energies"].sum(axis=1) - ref["potential_energy"]).max()
+    check("netCDF4: atom_energies (eV) sum to potential_energy on every frame", ref["atom_energies"].shape == (nf, na) and de < 1e-8,
+          f"max |diff| {de:.2g} eV")
 
 
 def read_mdanalysis():

@@ -7,6 +7,7 @@ import TrajectoryIO
 /// time and appended to.
 public final class NetCDFTrajectoryReporter: FrameReporter {
     let every: Int
+    private let atomEnergies: Bool
     private let deckFile: String
     private var writer: AmberNetCDFWriter?
 
@@ -18,6 +19,7 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
 
     init(_ context: ReporterContext, spec: OutputSpec, url: URL) throws {
         every = spec.every
+        atomEnergies = spec.atomEnergies
         deckFile = context.deck.url.path
         let key = "output.trajectory.file"
         do {
@@ -37,6 +39,7 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
             let s = context.system
             let z = s.types.map { Element(symbol: s.typeNames[$0])?.atomicNumber ?? 0 }
             writer = try AmberNetCDFWriter(creating: url, atomicNumbers: z, velocities: spec.velocities, forces: spec.forces,
+                                           atomEnergies: spec.atomEnergies,
                                            title: "symmd run of \(context.deck.url.lastPathComponent)", units: context.deck.units)
             // The topology beside it (same stem, .pdb): VMD and cpptraj need one to load the .nc.
             try PDB.write(positions: s.positions, names: s.types.map { s.typeNames[$0] }, box: s.box,
@@ -46,6 +49,12 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
         } catch {
             throw DeckError(.missingFile, file: deckFile, key: key, expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
         }
+    }
+
+    /// Every `every` steps, with energies (and per-atom energies when asked).
+    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
+        guard step % every == 0 else { return nil }
+        return atomEnergies ? [.energy, .atomEnergies] : .energy
     }
 
     /// Appends one frame, synced to disk (the last good one without forces or energies).
@@ -59,6 +68,7 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
             frame.kineticEnergy = row.kineticEnergy
             frame.temperature = row.temperature
             frame.pressure = row.pressure
+            frame.atomEnergies = report.atomEnergies
         }
         do {
             try writer.write(frame)
