@@ -11,6 +11,11 @@ public struct ForceResult: Sendable, Codable, Equatable {
     /// Per-atom energies, N values summing to `energy` (eV in metal); filled only when non-nil on
     /// entry to `compute`.
     public var perAtomEnergy: [Double]?
+    /// Per-atom virials, 9N values (atom i's row-major 3×3 at 9i) summing to `virial` (eV in
+    /// metal): each pair term r ⊗ f split half and half between its two atoms for pair and EAM
+    /// potentials (LAMMPS's `compute stress/atom`, times −V), each term to the neighbor for deep
+    /// potentials (DeePMD-kit's convention); filled only when non-nil on entry to `compute`.
+    public var perAtomVirial: [Double]? = nil
     /// When true the caller needs only the forces this time (e.g. an MD step without output): a
     /// potential may skip energy and virial and leave them 0, as LAMMPS does between thermo
     /// steps. Potentials that ignore it stay correct. Default false.
@@ -35,6 +40,7 @@ public struct ForceResult: Sendable, Codable, Equatable {
         }
         virial = [Double](repeating: 0, count: 9)
         if perAtomEnergy != nil { perAtomEnergy = [Double](repeating: 0, count: n) }
+        if perAtomVirial != nil { perAtomVirial = [Double](repeating: 0, count: 9 * n) }
     }
 
     /// Stress −W/V, row-major 3×3 (eV/Å³ in metal; multiply by nktv2p for bar), configurational

@@ -49,12 +49,13 @@ public final class DeepPotential: Potential, PotentialDiagnostics, Sendable {
         let env = try AtomEnvironments(positions: system.positions, types: types, neighbors: neighbors,
                                        rcut: d.rcut, sel: d.sel)
         if !env.overflows.isEmpty { report(env.overflows, step: system.step) }
-        let out = model.evaluateFused(env)
+        let out = model.evaluateFused(env, atomVirial: result.perAtomVirial != nil)
         result.reset(atomCount: system.count)
         result.energy = out.energy
         result.forces = out.forces
         result.virial = out.virial
         if result.perAtomEnergy != nil { result.perAtomEnergy = out.atomEnergies }
+        if result.perAtomVirial != nil { result.perAtomVirial = out.atomVirial }
     }
 
     private func report(_ overflows: [SelOverflow], step: Int) {

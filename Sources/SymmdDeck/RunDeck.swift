@@ -136,6 +136,9 @@ public struct OutputSpec: Sendable {
     /// Trajectory and dump: store each atom's potential energy (eV in metal) — an extxyz
     /// `energies` column (ASE's name), a dump `c_pe` column (`per_atom_energy = true`).
     public var atomEnergies: Bool = false
+    /// Dump only: write each atom's virial as LAMMPS's `compute stress/atom NULL virial` columns
+    /// `c_stress[1..6]` (bar·Å³ in metal; `per_atom_virial = true`).
+    public var atomVirials: Bool = false
 
     /// Whether the file is an AMBER NetCDF trajectory (extension `.nc`); otherwise extxyz.
     public var isNetCDF: Bool { file?.pathExtension.lowercased() == "nc" }
@@ -373,7 +376,7 @@ public struct RunDeck: @unchecked Sendable {
                         if !columns.contains(c) { columns.append(c) }
                     }
                 }
-                var atomEnergies = false
+                var atomEnergies = false, atomVirials = false
                 if key == "trajectory" {
                     velocities = try t.bool("velocities", "store velocities (a .nc variable, an extxyz 'vel' column)") ?? false
                     forces = try t.bool("forces", "store forces in a .nc trajectory (extxyz frames always carry them)") ?? false
@@ -383,13 +386,14 @@ public struct RunDeck: @unchecked Sendable {
                     velocities = try t.bool("velocities", "write vx vy vz") ?? true
                     forces = try t.bool("forces", "write fx fy fz") ?? true
                     atomEnergies = try t.bool("per_atom_energy", "write per-atom energies (c_pe)") ?? false
+                    atomVirials = try t.bool("per_atom_virial", "write per-atom virials as c_stress[1..6] (LAMMPS compute stress/atom NULL virial)") ?? false
                 }
                 try t.finish()
                 if needsFile && f == nil {
                     throw t.error(.missingKey, "file", expected: "file = \"…\"", found: "nothing")
                 }
                 return OutputSpec(file: f.map { URL(fileURLWithPath: $0, relativeTo: context.directory).standardizedFileURL }, every: every,
-                                  velocities: velocities, forces: forces, atomEnergies: atomEnergies)
+                                  velocities: velocities, forces: forces, atomEnergies: atomEnergies, atomVirials: atomVirials)
             }
             thermo = try stream("thermo", needsFile: false) ?? thermo
             trajectory = try stream("trajectory", needsFile: true)

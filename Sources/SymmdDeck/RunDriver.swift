@@ -117,14 +117,19 @@ public final class RunDriver {
         initialRow = row
         let wanted = self.reporters.map { $0.needs(atStep: state.system.step, isLast: false) }
         var atomEnergies: [Double]? = nil
-        if wanted.contains(where: { $0?.contains(.atomEnergies) == true }) {
-            forces.perAtomEnergies = true
+        var atomVirials: [Double]? = nil
+        let wantsE = wanted.contains { $0?.contains(.atomEnergies) == true }, wantsW = wanted.contains { $0?.contains(.atomVirials) == true }
+        if wantsE || wantsW {
+            forces.perAtomEnergies = wantsE
+            forces.perAtomVirials = wantsW
             try forces.evaluate(&state.system, updateNeighbors: false)
             atomEnergies = forces.result.perAtomEnergy
+            atomVirials = forces.result.perAtomVirial
             forces.perAtomEnergies = false
+            forces.perAtomVirials = false
         }
-        let view = RunReport(system: state.system, row: row, virial: forces.virial, atomEnergies: atomEnergies, isLastGood: false,
-                             state: checkpointState)
+        let view = RunReport(system: state.system, row: row, virial: forces.virial, atomEnergies: atomEnergies, atomVirials: atomVirials,
+                             isLastGood: false, state: checkpointState)
         for (r, w) in zip(self.reporters, wanted) where w != nil { try r.report(view) }
     }
 
@@ -207,6 +212,8 @@ public final class RunDriver {
                 forces.forcesOnly = !wantsEnergy && !integrator.movesCell
                 let wantsAtomEnergies = wanted.contains { $0?.contains(.atomEnergies) == true }
                 if forces.perAtomEnergies != wantsAtomEnergies { forces.perAtomEnergies = wantsAtomEnergies }
+                let wantsAtomVirials = wanted.contains { $0?.contains(.atomVirials) == true }
+                if forces.perAtomVirials != wantsAtomVirials { forces.perAtomVirials = wantsAtomVirials }
                 let good = state.system
                 var system = state.system
                 do {
@@ -242,6 +249,7 @@ public final class RunDriver {
                 if wanted.contains(where: { $0 != nil }) {
                     let view = RunReport(system: state.system, row: row, virial: wantsEnergy ? forces.virial : nil,
                                          atomEnergies: wantsAtomEnergies ? forces.result.perAtomEnergy : nil,
+                                         atomVirials: wantsAtomVirials ? forces.result.perAtomVirial : nil,
                                          isLastGood: false, state: checkpointState)
                     for (r, w) in zip(reporters, wanted) where w != nil { try r.report(view) }
                 }

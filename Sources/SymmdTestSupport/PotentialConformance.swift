@@ -17,6 +17,8 @@ public enum ConformanceCheck: String, CaseIterable, Sendable {
     case forcesOnly = "forcesOnly"
     /// Per-atom energies sum to the energy.
     case perAtom = "sum e_i = E"
+    /// Per-atom virials sum to the virial, with a half and a full list alike.
+    case perAtomVirial = "sum W_i = W"
     /// Translating every atom leaves energy and forces unchanged.
     case translation = "translation"
     /// Rotating atoms and cell leaves the energy unchanged and rotates the forces.
@@ -111,6 +113,18 @@ public enum PotentialConformance {
         } else {
             add(.perAtom, nil, exactLimit, skipped: "no per-atom energies")
         }
+        // Per-atom virials, from each list kind the potential takes.
+        var worstVirial: Double? = nil
+        let atomVirialScale = max(1, base.virial.map(abs).max() ?? 0)
+        for kind in potential.needsFullNeighborList ? [NeighborList.Kind.full] : [.half, .full] {
+            let r = try evaluate(potential, system, kind: kind, perAtom: true)
+            guard let w = r.perAtomVirial, w.count == 9 * system.count else { continue }
+            var sum = [Double](repeating: 0, count: 9)
+            for i in 0..<system.count { for c in 0..<9 { sum[c] += w[9 * i + c] } }
+            let d = zip(sum, base.virial).map { abs($0 - $1) / atomVirialScale }.max() ?? 0
+            worstVirial = max(worstVirial ?? 0, d)
+        }
+        if let worstVirial { add(.perAtomVirial, worstVirial, exactLimit) } else { add(.perAtomVirial, nil, exactLimit, skipped: "no per-atom virials") }
 
         // Translation (an arbitrary vector, not a lattice one).
         var moved = system
@@ -156,6 +170,7 @@ public enum PotentialConformance {
                                     kind: kind ?? (potential.needsFullNeighborList ? .full : .half))
         try list.build(system)
         var result = ForceResult(atomCount: system.count, perAtomEnergy: perAtom)
+        if perAtom { result.perAtomVirial = [Double](repeating: 0, count: 9 * system.count) }
         result.forcesOnly = forcesOnly
         try potential.compute(system, neighbors: list, into: &result)
         return result

@@ -18,11 +18,13 @@ public enum LAMMPSDump {
     ///     by default and MDAnalysis refuses `ITEM: TIME`).
     ///   - positions: flat 3N (Å), unwrapped or not; `types` 0-based, `typeNames` and `typeMasses`
     ///     (amu) per type.
-    ///   - velocities, forces, atomEnergies: optional per-atom columns.
+    ///   - velocities, forces, atomEnergies: optional per-atom columns; `atomStress` 6 per atom
+    ///     (xx yy zz xy xz yz, pressure·volume: LAMMPS's `compute stress/atom` values), written as
+    ///     `c_stress[1..6]` (not rotated: give it for a restricted cell).
     /// - Throws: `TrajectoryIOError` for a left-handed or non-periodic-free cell LAMMPS cannot hold.
     public static func frame(step: Int, time: Double, box: Box, positions: [Double], types: [Int], typeNames: [String],
                              typeMasses: [Double]? = nil, velocities: [Double]? = nil, forces: [Double]? = nil, atomEnergies: [Double]? = nil,
-                             file: String = "") throws -> String {
+                             atomStress: [Double]? = nil, file: String = "") throws -> String {
         var x = positions, v = velocities, f = forces
         var cell = box
         if !box.isLAMMPSRestricted {
@@ -72,6 +74,7 @@ public enum LAMMPSDump {
         if v != nil { out += " vx vy vz" }
         if f != nil { out += " fx fy fz" }
         if atomEnergies != nil { out += " c_pe" }
+        if atomStress != nil { out += " c_stress[1] c_stress[2] c_stress[3] c_stress[4] c_stress[5] c_stress[6]" }
         out += "\n"
         out.reserveCapacity(out.utf8.count + n * 160)
         for i in 0..<n {
@@ -81,6 +84,7 @@ public enum LAMMPSDump {
             if let v { out += " \(v[3 * i]) \(v[3 * i + 1]) \(v[3 * i + 2])" }
             if let f { out += " \(f[3 * i]) \(f[3 * i + 1]) \(f[3 * i + 2])" }
             if let atomEnergies { out += " \(atomEnergies[i])" }
+            if let atomStress { for c in 0..<6 { out += " \(atomStress[6 * i + c])" } }
             out += "\n"
         }
         return out

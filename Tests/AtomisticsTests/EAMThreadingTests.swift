@@ -13,8 +13,13 @@ struct EAMThreadingTests {
         func run(_ blocks: Int) -> (Double, [Double], [Double], [Double]) {
             var forces = [Double](repeating: 0, count: 3 * system.count)
             var atoms: [Double]? = [Double](repeating: 0, count: system.count)
+            var virials: [Double]? = [Double](repeating: 0, count: 9 * system.count)
             let (e, w) = pot.evaluate(positions: system.positions, types: system.types, list: list, newton: kind == .half,
-                                      blocks: blocks, forces: &forces, perAtomEnergy: &atoms)
+                                      blocks: blocks, forces: &forces, perAtomEnergy: &atoms, perAtomVirial: &virials)
+            // The per-atom virials sum to the virial, whatever the blocks.
+            var sum = [Double](repeating: 0, count: 9)
+            for i in 0..<system.count { for c in 0..<9 { sum[c] += virials![9 * i + c] } }
+            for c in 0..<9 { #expect(abs(sum[c] - w[c]) <= 1e-10 * max(1, abs(w[c]))) }
             return (e, forces, w, atoms!)
         }
         let one = run(1)

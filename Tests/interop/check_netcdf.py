@@ -192,6 +192,10 @@ pair_coeff * * {eam}
 thermo_style custom step pe
 thermo_modify format float %.12f
 thermo 1
+compute s all stress/atom NULL virial
+compute e all pe/atom
+dump d all custom 10 {os.path.join(os.path.abspath(outdir), "rerun.dump")} id c_e c_s[1] c_s[2] c_s[3] c_s[4] c_s[5] c_s[6]
+dump_modify d sort id format float %.15g
 rerun {os.path.abspath(dump)} dump x y z ix iy iz box yes add keep
 """
     inp = os.path.join(outdir, "in.rerun")
@@ -211,6 +215,33 @@ rerun {os.path.abspath(dump)} dump x y z ix iy iz box yes add keep
     dl = max((abs(pe[s] - float(rows[s]["potential_energy"])) for s in steps if s in pe), default=float("inf"))
     check("dump/LAMMPS rerun: every frame read, PE equals symmd's", r.returncode == 0 and len(pe) == len(steps) and dl < 1e-6,
           f"{len(pe)} frames, max |ΔPE| {dl:.2g} eV")
+
+    # Per atom: LAMMPS's pe/atom and stress/atom (NULL virial) against the dump's c_pe and c_stress[1..6].
+    def atoms(path, names):
+        frames = []
+        with open(path) as f:
+            lines = f.read().split("\n")
+        i = 0
+        while i < len(lines):
+            if lines[i].startswith("ITEM: ATOMS"):
+                cols = lines[i].split()[2:]
+                idx = [cols.index(c) for c in names]
+                block = [lines[i + 1 + a].split() for a in range(500)]
+                block.sort(key=lambda p: int(p[cols.index("id")]))
+                frames.append(np.array([[float(p[k]) for k in idx] for p in block]))
+                i += 501
+            else:
+                i += 1
+        return frames
+    ours = atoms(dump, ["c_pe"] + [f"c_stress[{k}]" for k in range(1, 7)])
+    theirs = atoms(os.path.join(outdir, "rerun.dump"), ["c_e"] + [f"c_s[{k}]" for k in range(1, 7)])
+    de = max(np.abs(a[:, 0] - b[:, 0]).max() for a, b in zip(ours, theirs)) if theirs else float("inf")
+    scale = max(np.abs(b[:, 1:]).max() for b in theirs) if theirs else 1
+    ds = max(np.abs(a[:, 1:] - b[:, 1:]).max() for a, b in zip(ours, theirs)) / scale if theirs else float("inf")
+    check("dump/LAMMPS rerun: per-atom energies equal LAMMPS pe/atom on every frame", len(theirs) == len(ours) and de < 1e-9,
+          f"max |diff| {de:.2g} eV")
+    check("dump/LAMMPS rerun: per-atom virials equal LAMMPS stress/atom NULL virial", len(theirs) == len(ours) and ds < 1e-9,
+          f"max |diff| {ds:.2g} of the largest component")
 
 
 section("netCDF4", read_netcdf4)

@@ -65,6 +65,15 @@ public struct ForceEvaluator {
         }
     }
 
+    /// Whether evaluations fill per-atom virials (``ForceResult/perAtomVirial``, eV in metal).
+    public var perAtomVirials: Bool {
+        get { result.perAtomVirial != nil }
+        set {
+            if newValue && result.perAtomVirial == nil { result.perAtomVirial = [Double](repeating: 0, count: 3 * result.forces.count) }
+            if !newValue { result.perAtomVirial = nil }
+        }
+    }
+
     /// Whether the last evaluation computed the energy and virial (there was one, not `forcesOnly`).
     public var lastEvaluationHasVirial: Bool { evaluationCount > 0 && !result.forcesOnly }
 

@@ -27,20 +27,23 @@ extension EAMPotential: Potential {
         }
         result.reset(atomCount: n)
         var perAtom = result.perAtomEnergy
+        var atomVirial = result.perAtomVirial
         let (energy, virial) = evaluate(positions: system.positions, types: system.types, list: list,
                                         newton: list.kind == .half, blocks: AtomisticsParallel.blockCount(n),
-                                        forces: &result.forces, perAtomEnergy: &perAtom)
+                                        forces: &result.forces, perAtomEnergy: &perAtom, perAtomVirial: &atomVirial)
         result.energy = energy
         result.virial = virial
         result.perAtomEnergy = perAtom
+        result.perAtomVirial = atomVirial
     }
 
     /// The three passes of LAMMPS's `PairEAM::compute` on a CSR list (`newton`: half list, each
     /// pair once and applied to both atoms; otherwise full list, each pair from both sides).
     /// The atoms are split into `blocks` contiguous blocks run concurrently. Forces (3N) and
-    /// per-atom energies (N) must arrive zeroed. Returns energy and virial.
+    /// per-atom energies (N) and virials (9N) must arrive zeroed. Returns energy and virial.
     func evaluate(positions: [Double], types: [Int], list: NeighborList,
-                  newton: Bool, blocks: Int, forces: inout [Double], perAtomEnergy: inout [Double]?) -> (Double, [Double]) {
+                  newton: Bool, blocks: Int, forces: inout [Double], perAtomEnergy: inout [Double]?,
+                  perAtomVirial: inout [Double]?) -> (Double, [Double]) {
         let n = types.count
         let blocks = max(1, min(blocks, n))
         // Where each block accumulates ρ, forces and per-atom energy: its own copy for a half
@@ -51,11 +54,15 @@ extension EAMPotential: Potential {
         let rhoParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: parts * n)
         let forceParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: privateParts ? parts * 3 * n : 0)
         let atomParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: wantAtoms ? parts * n : 0)
+        let wantVirials = perAtomVirial != nil
+        let virialParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: wantVirials ? parts * 9 * n : 0)
+        virialParts.update(repeating: 0)
         let fp = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         // Per block: energy, then the nine virial components.
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks * 10)
         defer {
             rhoParts.deallocate(); forceParts.deallocate(); atomParts.deallocate(); fp.deallocate(); sums.deallocate()
+            virialParts.deallocate()
         }
         rhoParts.update(repeating: 0)
         forceParts.update(repeating: 0)
@@ -131,6 +138,7 @@ extension EAMPotential: Potential {
             AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
                 let f = privateParts ? forceParts.baseAddress! + k * 3 * n : sharedForces.baseAddress!
                 let eAtom = wantAtoms ? (privateParts && k > 0 ? atomParts.baseAddress! + k * n : atomParts.baseAddress!) : nil
+                let vAtom = wantVirials ? (privateParts ? virialParts.baseAddress! + k * 9 * n : virialParts.baseAddress!) : nil
                 let pairWeight = newton ? 1.0 : 0.5
                 var energy = 0.0
                 var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
@@ -174,6 +182,17 @@ extension EAMPotential: Potential {
                         let s = pairWeight * fpair
                         w0 += delx * delx * s; w1 += delx * dely * s; w2 += delx * delz * s
                         w4 += dely * dely * s; w5 += dely * delz * s; w8 += delz * delz * s
+                        if let vAtom {
+                            // Half the pair's r ⊗ f (r = x_j − x_i = −del, f_j = −del·fpair) to each atom.
+                            let h = 0.5 * fpair
+                            @inline(__always) func add(_ v: UnsafeMutablePointer<Double>) {
+                                v[0] += delx * delx * h; v[1] += delx * dely * h; v[2] += delx * delz * h
+                                v[3] += dely * delx * h; v[4] += dely * dely * h; v[5] += dely * delz * h
+                                v[6] += delz * delx * h; v[7] += delz * dely * h; v[8] += delz * delz * h
+                            }
+                            add(vAtom + 9 * i)
+                            if newton { add(vAtom + 9 * j) }
+                        }
                     }
                     f[3 * i] += fxi
                     f[3 * i + 1] += fyi
@@ -197,6 +216,11 @@ extension EAMPotential: Potential {
             for k in 1..<parts { for i in 0..<n { atomParts[i] += atomParts[k * n + i] } }
         }
         if wantAtoms { perAtomEnergy = Array(atomParts[0..<n]) }
+        if wantVirials {
+            var v = [Double](repeating: 0, count: 9 * n)
+            for k in 0..<(privateParts ? parts : 1) { for c in 0..<(9 * n) { v[c] += virialParts[k * 9 * n + c] } }
+            perAtomVirial = v
+        }
         var energy = 0.0
         var virial = [Double](repeating: 0, count: 9)
         for k in 0..<blocks {

@@ -84,7 +84,7 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
     result.reset(atomCount: n)
     // Each combination is compiled apart: without the force shift the loop has no square root
     // (the compiler would otherwise compute it for every pair and select).
-    switch (result.forcesOnly && result.perAtomEnergy == nil, table.forceShifted) {
+    switch (result.forcesOnly && result.perAtomEnergy == nil && result.perAtomVirial == nil, table.forceShifted) {
     case (true, false): pairLoop(table, ForcesOnly.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
     case (true, true): pairLoop(table, ForcesOnly.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
     case (false, false): pairLoop(table, WithEnergy.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
@@ -106,29 +106,34 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
     let n = system.count
     let full = neighbors.kind == .full
     let wantPerAtom = result.perAtomEnergy != nil
+    let wantAtomVirial = result.perAtomVirial != nil
     let blocks = AtomisticsParallel.blockCount(n)
     // Per-block partial sums. Block 0 (and with a full list, which touches only atom i, every
     // block) writes straight into the result's arrays; blocks 1… of a half list into scratch.
     let scratchBlocks = full ? 0 : blocks - 1
     let en = scratchDoubles(blocks), vir = scratchDoubles(9 * blocks)
     let fs = scratchDoubles(3 * n * scratchBlocks), ps = scratchDoubles(wantPerAtom ? n * scratchBlocks : 0)
-    defer { en.deallocate(); vir.deallocate(); fs.deallocate(); ps.deallocate() }
+    let vs = scratchDoubles(wantAtomVirial ? 9 * n * scratchBlocks : 0)
+    defer { en.deallocate(); vir.deallocate(); fs.deallocate(); ps.deallocate(); vs.deallocate() }
     var perAtom = result.perAtomEnergy ?? []
+    var atomVirial = result.perAtomVirial ?? []
     let nt = table.typeCount, stride = F.stride
     let eScale = full ? 0.5 : 1.0
 
     result.forces.withUnsafeMutableBufferPointer { f0 in
     perAtom.withUnsafeMutableBufferPointer { pe0 in
+    atomVirial.withUnsafeMutableBufferPointer { av0 in
     table.values.withUnsafeBufferPointer { tab in
     KernelViews.with(positions: system.positions, types: system.types, list: neighbors) { view in
         let x = view.positions, ty = view.types, off = view.offsets, nb = view.neighbors, sh = view.shifts
         let ue = view.unshiftedEnd
-        let shared = UncheckedSendable((f0, pe0, fs, ps, en, vir))
+        let shared = UncheckedSendable((f0, pe0, fs, ps, en, vir, av0, vs))
         AtomisticsParallel.forEachBlock(n, blocks: blocks) { k, range in
-            let (f0, pe0, fs, ps, en, vir) = shared.value
+            let (f0, pe0, fs, ps, en, vir, av0, vs) = shared.value
             let direct = k == 0 || full
             let f = direct ? f0.baseAddress! : fs.baseAddress! + 3 * n * (k - 1)
             let pe: UnsafeMutablePointer<Double>? = !wantPerAtom ? nil : (direct ? pe0.baseAddress! : ps.baseAddress! + n * (k - 1))
+            let pv: UnsafeMutablePointer<Double>? = !wantAtomVirial ? nil : (direct ? av0.baseAddress! : vs.baseAddress! + 9 * n * (k - 1))
             var e = 0.0
             var w0 = 0.0, w1 = 0.0, w2 = 0.0, w4 = 0.0, w5 = 0.0, w8 = 0.0
             let tb = tab.baseAddress!
@@ -191,6 +196,17 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
                         if !full, let pe { pe[j] += 0.5 * u }
                         w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
                         w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
+                        if let pv {
+                            // Half the pair's r ⊗ f to each atom (a full list visits the pair from both).
+                            let hx = 0.5 * dx, hy = 0.5 * dy, hz = 0.5 * dz
+                            @inline(__always) func add(_ v: UnsafeMutablePointer<Double>) {
+                                v[0] += hx * gx; v[1] += hx * gy; v[2] += hx * gz
+                                v[3] += hy * gx; v[4] += hy * gy; v[5] += hy * gz
+                                v[6] += hz * gx; v[7] += hz * gy; v[8] += hz * gz
+                            }
+                            add(pv + 9 &* i)
+                            if !full { add(pv + 9 &* j) }
+                        }
                     }
                 }
                 f[i3] += fxi; f[i3 &+ 1] += fyi; f[i3 &+ 2] += fzi
@@ -203,7 +219,7 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
             v[3] = w1 * eScale; v[4] = w4 * eScale; v[5] = w5 * eScale
             v[6] = w2 * eScale; v[7] = w5 * eScale; v[8] = w8 * eScale
         }
-    }}}}
+    }}}}}
     // Reduce in block order.
     for k in 0..<blocks {
         result.energy += en[k]
@@ -216,6 +232,10 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
         if wantPerAtom {
             for k in 0..<scratchBlocks { for i in 0..<n { perAtom[i] += ps[n * k + i] } }
         }
+        if wantAtomVirial {
+            for k in 0..<scratchBlocks { for c in 0..<(9 * n) { atomVirial[c] += vs[9 * n * k + c] } }
+        }
     }
     if wantPerAtom { result.perAtomEnergy = perAtom }
+    if wantAtomVirial { result.perAtomVirial = atomVirial }
 }

@@ -36,17 +36,35 @@ public final class LAMMPSDumpReporter: FrameReporter {
     /// Every `every` steps, with energies (and per-atom energies when asked).
     public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
         guard step % every == 0 else { return nil }
-        return spec.atomEnergies ? [.energy, .atomEnergies] : .energy
+        var needs: ReportNeeds = .energy
+        if spec.atomEnergies { needs.insert(.atomEnergies) }
+        if spec.atomVirials { needs.insert(.atomVirials) }
+        return needs
     }
 
     /// Appends one frame (the last good one without forces or energies).
     func write(_ report: RunReport) throws {
         guard let file else { return }
         let s = report.system
+        // LAMMPS's compute stress/atom NULL virial: −W_i (symmetrised) × nktv2p, xx yy zz xy xz yz.
+        var stress: [Double]? = nil
+        if spec.atomVirials, !report.isLastGood, let w = report.atomVirials {
+            let c = -s.units.nktv2p
+            var out = [Double](repeating: 0, count: 6 * s.count)
+            for i in 0..<s.count {
+                let v = 9 * i
+                out[6 * i] = c * w[v]; out[6 * i + 1] = c * w[v + 4]; out[6 * i + 2] = c * w[v + 8]
+                out[6 * i + 3] = c * 0.5 * (w[v + 1] + w[v + 3])
+                out[6 * i + 4] = c * 0.5 * (w[v + 2] + w[v + 6])
+                out[6 * i + 5] = c * 0.5 * (w[v + 5] + w[v + 7])
+            }
+            stress = out
+        }
         let text = try LAMMPSDump.frame(step: s.step, time: s.time, box: s.box, positions: s.positions, types: s.types,
                                         typeNames: s.typeNames, typeMasses: s.masses, velocities: spec.velocities ? s.velocities : nil,
                                         forces: spec.forces && !report.isLastGood ? s.forces : nil,
-                                        atomEnergies: spec.atomEnergies && !report.isLastGood ? report.atomEnergies : nil, file: path)
+                                        atomEnergies: spec.atomEnergies && !report.isLastGood ? report.atomEnergies : nil,
+                                        atomStress: s.box.isLAMMPSRestricted ? stress : nil, file: path)
         try file.write(contentsOf: Data(text.utf8))
     }
 

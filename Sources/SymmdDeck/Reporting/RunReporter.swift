@@ -12,6 +12,8 @@ public struct ReportNeeds: OptionSet, Sendable {
     public static let energy = ReportNeeds(rawValue: 1)
     /// Each atom's potential energy (``RunReport/atomEnergies``).
     public static let atomEnergies = ReportNeeds(rawValue: 2)
+    /// Each atom's virial (``RunReport/atomVirials``).
+    public static let atomVirials = ReportNeeds(rawValue: 4)
 }
 
 /// A read-only view of the run at one step, handed to every reporter that asked for it.
@@ -25,6 +27,8 @@ public struct RunReport {
     public let virial: [Double]?
     /// Each atom's potential energy (eV in metal), when a reporter asked for them at this step.
     public var atomEnergies: [Double]? = nil
+    /// Each atom's virial, 9 per atom (eV in metal), when a reporter asked for them at this step.
+    public var atomVirials: [Double]? = nil
     /// Whether this is the last good frame written before a failed step.
     public let isLastGood: Bool
     /// The whole resumable state (for checkpoint reporters).
