@@ -119,12 +119,12 @@ def cu_lammps(fname='cu_thermo.dat.gz'):
 
 
 def ase_md(fname, Tset, nrep=4, discard_ps=0.0):
-    d = load(fname)   # step temp_K epot_eV ekin_eV volume_A3 pressure_GPa econs_eV
+    d = load(fname)   # step temp_K epot_eV volume_A3 pressure_GPa econs_eV
     N, dt_fs = 256, 2.0
-    step, T, ep, ek, V, P, ec = d.T
+    step, T, ep, V, P, ec = d.T
     t_ps = step * dt_fs / 1000
     m = t_ps >= discard_ps
-    step, T, ep, ek, V, P, ec, t_ps = (x[m] for x in (step, T, ep, ek, V, P, ec, t_ps))
+    step, T, ep, V, P, ec, t_ps = (x[m] for x in (step, T, ep, V, P, ec, t_ps))
     a = (V / nrep ** 3) ** (1 / 3)
     return {
         'production_ps': float(t_ps[-1]), 'discarded_ps_of_production': discard_ps,
@@ -132,7 +132,6 @@ def ase_md(fname, Tset, nrep=4, discard_ps=0.0):
         'temperature_K': stat(T),
         'pressure_GPa': stat(P),
         'epot_per_atom_eV': stat(ep / N),
-        'bulk_modulus_volume_fluct_setT': bulk_modulus(V, Tset),
         'econserve_drift_eV_per_atom_per_ps': drift(t_ps, ec, N),
     }
 
@@ -194,7 +193,6 @@ def main():
             print('==', k, r['production_ps'], 'ps')
             pr('a (A)', r['lattice_constant_A'], '%.6f'); pr('P (GPa)', r['pressure_GPa'], '%.5f')
             pr('T (K)', r['temperature_K'], '%.3f'); pr('epot/atom (eV)', r['epot_per_atom_eV'])
-            pr('B (GPa)', r['bulk_modulus_volume_fluct_setT'], '%.2f')
             print(f"{'econserve drift eV/atom/ps':45s} {r['econserve_drift_eV_per_atom_per_ps']:.3e}")
 
 

@@ -39,6 +39,16 @@ if __name__ == '__main__':
         main(sys.argv[2], sys.argv[3], sys.argv[4],
              [('Step', 'd'), ('Temp', '%.4f'), ('PotEng', '%.4f'), ('Press', '%.3f'),
               ('Volume', '%.4f'), ('Lx', '%.7f'), ('Econserve', '%.4f')])
+    elif which == 'ase':    # round an ase_emt_npt.py output file and drop the redundant ekin column
+        src, dst = sys.argv[2], sys.argv[3]
+        lines = gzip.open(src, 'rt').read().splitlines()
+        with gzip.open(dst, 'wt') as f:
+            f.write(lines[0] + ' (compacted: rounded, ekin dropped)\n')
+            f.write('# step temp_K epot_eV volume_A3 pressure_GPa econs_eV\n')
+            for l in lines[2:]:
+                w = l.split()
+                f.write(f"{w[0]} {float(w[1]):.2f} {float(w[2]):.5f} {float(w[4]):.4f} "
+                        f"{float(w[5]):.4f} {float(w[6]):.6f}\n")
     elif which == 'trim':   # LJ: data already written by fix print; only trim the log
         lines = open(sys.argv[2]).read().splitlines()
         b0, b1 = blocks(lines)[-1]
