@@ -100,6 +100,10 @@ public enum AmberNetCDF {
     public static let velocityScale = 20.455
     /// kcal/mol per eV (forces are stored in kcal/mol/Å).
     public static let kcalPerMolPerEV = 23.060548
+    /// kJ/mol per eV.
+    public static let kJPerMolPerEV = 96.485332
+    /// ASE's time unit, √(amu·Å²/eV), in fs: ASE stores velocities in Å per this unit.
+    public static let aseTimeUnitFemtoseconds = 10.180505671156725
     /// The per-frame double variables symmd writes and their `units` attributes (metal units).
     public static let scalarUnits: [(name: String, units: String)] = scalarUnits(.metal)
 

@@ -25,10 +25,11 @@ public final class AmberNetCDFReader {
     /// symmd's unit style from the `symmd_units` attribute, or nil (another program's file: metal units).
     public var unitStyle: UnitStyle? { attributes[AmberNetCDF.unitStyleAttribute].flatMap(UnitStyle.init(rawValue:)) }
 
+    /// Whether the file has a `time` variable (cpptraj and mdtraj may write none).
+    public let hasTimes: Bool
+
     private var file: NCFile?
-    private let vars: [String: Int32]
-    private let velocityScale: Double
-    private let forceScale: Double
+    private let vars: [String: AmberNetCDFVariable]
 
     /// Opens `url` and checks that it is an AMBER trajectory whose every announced frame is present.
     ///
@@ -72,27 +73,28 @@ public final class AmberNetCDFReader {
             guard let atoms = f.dimLength("atom") else {
                 throw AmberNetCDFError(file: path, kind: .incompatible("no 'atom' dimension"))
             }
-            var v = [String: Int32]()
-            guard let c = f.varID("coordinates") else {
+            guard f.varID("coordinates") != nil else {
                 throw AmberNetCDFError(file: path, kind: .incompatible("no 'coordinates' variable"))
             }
-            v["coordinates"] = c
-            for name in ["time", "cell_lengths", "cell_angles", "velocities", "forces", "atom_types", "atom_energies"]
-                + AmberNetCDF.scalarUnits.map(\.name) {
-                if let id = f.varID(name) { v[name] = id }
+            // Every variable decoded in one place (scale_factor, units): AmberNetCDFVariable.
+            let ase = attributes["program"]?.uppercased() == "ASE"
+            var v = [String: AmberNetCDFVariable]()
+            let quantities: [(String, AmberNetCDFVariable.Quantity)] = [
+                ("coordinates", .length), ("time", .time), ("cell_lengths", .length), ("cell_angles", .plain),
+                ("velocities", .velocity(aseUnits: ase)), ("forces", .force), ("atom_types", .plain), ("atom_energies", .plain),
+            ] + AmberNetCDF.scalarUnits.map { ($0.name, .plain) }
+            for (name, q) in quantities {
+                if let variable = try AmberNetCDFVariable(f, name, q) { v[name] = variable }
             }
             atomCount = atoms
             frameCount = f.dimLength("frame") ?? 0
             hasVelocities = v["velocities"] != nil
             hasForces = v["forces"] != nil
             hasAtomEnergies = v["atom_energies"] != nil
-            velocityScale = v["velocities"].flatMap { f.doubleAttribute($0, "scale_factor") } ?? 1
-            // Forces are kcal/mol/Å by the convention; a file in eV/Å (some LAMMPS setups) is taken as is.
-            let forceUnits = v["forces"].flatMap { f.text($0, "units") } ?? "kilocalorie/mole/angstrom"
-            forceScale = forceUnits.lowercased().contains("kilocalorie") || forceUnits.lowercased().contains("kcal")
-                ? 1 / AmberNetCDF.kcalPerMolPerEV : 1
-            if let id = v["atom_types"], atoms > 0 {
-                atomicNumbers = try f.getDoubles(id, "atom_types", start: [0], count: [atoms]).map { Int($0) }
+            hasTimes = v["time"] != nil
+            // atom_types: one per atom, or per frame and atom (ASE): the first frame's.
+            if let t = v["atom_types"], atoms > 0, !t.perFrame || frameCount > 0 {
+                atomicNumbers = try t.read(f, frame: 0, count: [atoms]).map { Int($0) }
             } else {
                 atomicNumbers = nil
             }
@@ -116,26 +118,17 @@ public final class AmberNetCDFReader {
             throw AmberNetCDFError(file: url.path, kind: .badArgument("frame \(index) of a file with \(frameCount) frames"))
         }
         let n = atomCount
-        let start = [index, 0, 0], count = [1, n, 3]
-        var frame = AmberFrame(positions: try f.getDoubles(vars["coordinates"]!, "coordinates", start: start, count: count))
-        if let id = vars["velocities"] {
-            frame.velocities = try f.getDoubles(id, "velocities", start: start, count: count).map { $0 * velocityScale }
-        }
-        if let id = vars["forces"] {
-            frame.forces = try f.getDoubles(id, "forces", start: start, count: count).map { $0 * forceScale }
-        }
-        if let id = vars["atom_energies"] {
-            frame.atomEnergies = try f.getDoubles(id, "atom_energies", start: [index, 0], count: [1, n])
-        }
-        if let id = vars["time"] { frame.time = try f.getDoubles(id, "time", start: [index], count: [1])[0] }
+        var frame = AmberFrame(positions: try vars["coordinates"]!.read(f, frame: index, count: [n, 3]))
+        if let v = vars["velocities"] { frame.velocities = try v.read(f, frame: index, count: [n, 3]) }
+        if let v = vars["forces"] { frame.forces = try v.read(f, frame: index, count: [n, 3]) }
+        if let v = vars["atom_energies"] { frame.atomEnergies = try v.read(f, frame: index, count: [n]) }
+        if let v = vars["time"] { frame.time = try v.read(f, frame: index, count: [])[0] }
         if let l = vars["cell_lengths"], let a = vars["cell_angles"] {
-            let lengths = try f.getDoubles(l, "cell_lengths", start: [index, 0], count: [1, 3])
-            let angles = try f.getDoubles(a, "cell_angles", start: [index, 0], count: [1, 3])
-            frame.box = AmberNetCDF.box(lengths: lengths, angles: angles)
+            frame.box = AmberNetCDF.box(lengths: try l.read(f, frame: index, count: [3]), angles: try a.read(f, frame: index, count: [3]))
         }
         func scalar(_ name: String) throws -> Double? {
-            guard let id = vars[name] else { return nil }
-            let x = try f.getDoubles(id, name, start: [index], count: [1])[0]
+            guard let v = vars[name] else { return nil }
+            let x = try v.read(f, frame: index, count: [])[0]
             return x.isNaN ? nil : x
         }
         frame.potentialEnergy = try scalar("potential_energy")

@@ -2,7 +2,8 @@ import Atomistics
 import Foundation
 
 extension Trajectory {
-    /// Reads an AMBER NetCDF trajectory. Species come from `atom_types` (Z → symbol); atoms
+    /// Reads an AMBER NetCDF trajectory (every variable scaled and converted by its own attributes; no
+    /// `time` variable: times 0 and `hasTimes` false, so `--dt` can set them). Species come from `atom_types` (Z → symbol); atoms
     /// whose Z is 0 or unknown take their name from the PDB beside the file (same stem), else "X".
     ///
     /// - Throws: `AmberNetCDFError` naming the file and the problem.
@@ -18,7 +19,7 @@ extension Trajectory {
                 species[i] = names.flatMap { $0.count == r.atomCount ? $0[i] : nil } ?? "X"
             }
         }
-        return Trajectory(species: species.map { $0! }, frames: try r.frames(), hasTimes: true, units: r.unitStyle)
+        return Trajectory(species: species.map { $0! }, frames: try r.frames(), hasTimes: r.hasTimes, units: r.unitStyle)
     }
 
     /// Writes an AMBER NetCDF trajectory (velocities and forces stored when every frame has
