@@ -112,6 +112,9 @@ interop:
 	  "$$bin/symmd" run Tests/interop/cu-small.toml > /dev/null && \
 	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/traj.nc --bins 100 --frames 1: --out $(INTEROP_OUT)/rdf && \
 	  $(VENV)/bin/python Tests/interop/check_netcdf.py $(INTEROP_OUT) $(INTEROP_OUT)/rdf 100 && \
+	  "$$bin/symmd" run Tests/interop/lj-npt-small.toml > /dev/null && \
+	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/npt/traj.nc --bins 75 --frames 10: --out $(INTEROP_OUT)/npt/rdf > /dev/null && \
+	  $(VENV)/bin/python Tests/interop/check_rdf_npt.py $(INTEROP_OUT)/npt/traj.nc $(INTEROP_OUT)/npt/rdf 75 && \
 	  $(VENV)/bin/python Tests/interop/check_stops.py "$$bin/symmd"; \
 	fi
 

@@ -2,18 +2,33 @@ import Atomistics
 
 /// The radial distribution function g(r) of a species pair, accumulated over frames.
 ///
-/// Normalisation as LAMMPS `compute rdf` and MDAnalysis `InterRDF`: for bin k,
-/// g(r_k) = V · n_k / (N_A · N_B′ · 4/3 π (r_{k+1}³ − r_k³)), where n_k counts ordered pairs
-/// (i in A, j in B, i ≠ j) per frame and N_B′ = N_B − 1 for like pairs, N_B otherwise.
+/// For bin k, g(r_k) = V · n_k / (N_A · N_B′ · 4/3 π (r_{k+1}³ − r_k³)), where n_k counts ordered
+/// pairs (i in A, j in B, i ≠ j) per frame and N_B′ = N_B − 1 for like pairs, N_B otherwise. When
+/// the volume changes (NPT) the two codes differ, and ``Normalization`` names which is used:
+/// MDAnalysis `InterRDF` averages the counts and multiplies by the mean volume (the default);
+/// LAMMPS `compute rdf` normalises each frame by its own volume and averages the g's.
 /// Distances use the minimum image, which is exact for r_max up to half the shortest
 /// perpendicular box width; a larger r_max is refused.
 public struct RadialDistribution: Sendable {
+    /// How frames of different volume are combined.
+    public enum Normalization: String, Sendable, CaseIterable {
+        /// MDAnalysis `InterRDF`: ⟨n_k⟩ · ⟨V⟩ / (N_A N_B′ shell_k).
+        case averageVolume = "average-volume"
+        /// LAMMPS `compute rdf` averaged over frames: ⟨V n_k⟩ / (N_A N_B′ shell_k).
+        case perFrame = "per-frame"
+    }
+
     /// Outer radius (length units, Å in metal).
     public let rMax: Double
     /// Number of bins of width rMax/bins on [0, rMax].
     public let bins: Int
-    /// Summed per-bin values of V·n_k/(N_A N_B′) over frames.
+    /// How frames of different volume are combined (``Normalization/averageVolume`` by default).
+    public var normalization: Normalization = .averageVolume
+    /// Summed per-bin values of V·n_k/(N_A N_B′) over frames (per-frame normalisation).
     private var sum: [Double]
+    /// Summed per-bin values of n_k/(N_A N_B′) over frames, and the summed volume (InterRDF's).
+    private var countSum: [Double]
+    private var volumeSum = 0.0
     /// Summed density N_B′/V over frames (for the coordination number).
     private var densitySum = 0.0
     /// Frames accumulated.
@@ -25,6 +40,7 @@ public struct RadialDistribution: Sendable {
         self.rMax = rMax
         self.bins = bins
         sum = [Double](repeating: 0, count: bins)
+        countSum = [Double](repeating: 0, count: bins)
     }
 
     /// Bin centres (length units).
@@ -35,7 +51,11 @@ public struct RadialDistribution: Sendable {
         let dr = rMax / Double(bins)
         return (0..<bins).map { k in
             let shell = 4.0 / 3.0 * Double.pi * (pow3(Double(k + 1) * dr) - pow3(Double(k) * dr))
-            return frames == 0 ? 0 : sum[k] / (Double(frames) * shell)
+            guard frames > 0 else { return 0 }
+            switch normalization {
+            case .perFrame: return sum[k] / (Double(frames) * shell)
+            case .averageVolume: return countSum[k] * (volumeSum / Double(frames)) / (Double(frames) * shell)
+            }
         }
     }
 
@@ -72,7 +92,8 @@ public struct RadialDistribution: Sendable {
         let inv3 = len.map { 1 / $0 }
         if ortho && like {
             RadialDistribution.countLikePairs(positions: positions, atoms: a, lengths: len, rMax: rMax, bins: bins, into: &counts)
-            for k in 0..<bins { sum[k] += counts[k] * scale }
+            for k in 0..<bins { sum[k] += counts[k] * scale; countSum[k] += counts[k] / pairsNorm }
+            volumeSum += box.volume
             densitySum += Double(b.count - 1) / box.volume
             frames += 1
             return
@@ -95,7 +116,8 @@ public struct RadialDistribution: Sendable {
                 }
             }
         }
-        for k in 0..<bins { sum[k] += counts[k] * scale }
+        for k in 0..<bins { sum[k] += counts[k] * scale; countSum[k] += counts[k] / pairsNorm }
+        volumeSum += box.volume
         densitySum += Double(like ? b.count - 1 : b.count) / box.volume  // N_B′/V: counts exact neighbours
         frames += 1
     }

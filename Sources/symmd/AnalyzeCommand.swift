@@ -60,14 +60,19 @@ struct RDFCommand: ParsableCommand {
         abstract: "Radial distribution function g(r) of a species pair, averaged over frames.",
         discussion: """
             Normalised with N(N−1) for like pairs (N_A·N_B otherwise), as LAMMPS compute rdf and
-            MDAnalysis InterRDF. Writes PREFIX.csv with columns r,g,coordination and PREFIX.svg.
+            MDAnalysis InterRDF. When the cell changes (NPT) the default is InterRDF's normalisation
+            (mean counts × mean volume); --normalization per-frame is LAMMPS's (each frame by its own
+            volume). The default --rmax is half the narrowest cell width over all chosen frames.
+            Writes PREFIX.csv with columns r,g,coordination and PREFIX.svg.
             Example:
               symmd analyze rdf out/lj-liquid/traj.nc --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
             """)
 
     @Argument(help: "Trajectory file (.nc AMBER NetCDF, .extxyz/.xyz, .data/.lmp).") var trajectory: String
     @Option(help: "Species pair A-B (default: all atoms with all atoms).") var pairs: String?
-    @Option(help: "Outer radius in length units (default: half the shortest perpendicular box width).") var rmax: Double?
+    @Option(help: "Outer radius in length units (default: half the narrowest perpendicular cell width of any chosen frame).") var rmax: Double?
+    @Option(help: "average-volume (MDAnalysis InterRDF, default) or per-frame (LAMMPS compute rdf) when the volume changes.")
+    var normalization: String = "average-volume"
     @Option(help: "Number of bins.") var bins: Int = 200
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
@@ -97,10 +102,15 @@ struct RDFCommand: ParsableCommand {
                 }
                 return box
             }
-            let firstBox = try box(chosen[0])
-            let half = 0.5 * (firstBox.perpendicularWidths.min() ?? 0)
+            guard let norm = RadialDistribution.Normalization(rawValue: normalization) else {
+                throw ValidationError("--normalization: expected average-volume or per-frame, found '\(normalization)'")
+            }
+            // The default range fits every chosen frame (an NPT cell shrinks and grows).
+            var half = Double.infinity
+            for k in chosen { half = min(half, 0.5 * (try box(k).perpendicularWidths.min() ?? 0)) }
             guard (rmax ?? half) > 0 else { throw ValidationError("--rmax must be positive, got \(rmax ?? half)") }
             var rdf = RadialDistribution(rMax: rmax ?? half, bins: bins)
+            rdf.normalization = norm
             for k in chosen { try rdf.add(positions: traj.frames[k].positions, box: try box(k), a: a, b: b) }
             let peak = rdf.firstPeak
             let length = UnitLabels(traj.units).length

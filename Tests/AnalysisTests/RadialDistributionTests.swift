@@ -17,6 +17,27 @@ import Testing
         for (r, g) in zip(rdf.r, rdf.g) where r > 1.5 { #expect(abs(g - 1) < 0.05, "g(\(r)) = \(g)") }
     }
 
+    /// Two frames of different volume: InterRDF's normalisation (mean counts × mean volume) and
+    /// LAMMPS's (mean of per-frame g) differ exactly as their formulas say.
+    @Test func normalisationsWithAChangingVolume() throws {
+        // Two atoms 1.05 apart in a cubic cell of edge 4, then 1.8 apart in one of edge 5.
+        var inter = RadialDistribution(rMax: 2, bins: 4), lammps = RadialDistribution(rMax: 2, bins: 4)
+        lammps.normalization = .perFrame
+        for (l, d) in [(4.0, 1.05), (5.0, 1.8)] {
+            let box = try Box(lengths: [l, l, l])
+            let x = [0.5, 0.5, 0.5, 0.5 + d, 0.5, 0.5]
+            try inter.add(positions: x, box: box, a: [0, 1], b: [0, 1])
+            try lammps.add(positions: x, box: box, a: [0, 1], b: [0, 1])
+        }
+        // n_k/(N N′) = 2/2 = 1 in the pair's bin of its frame.
+        let shell2 = 4.0 / 3.0 * Double.pi * (1.5 * 1.5 * 1.5 - 1.0), shell3 = 4.0 / 3.0 * Double.pi * (8.0 - 1.5 * 1.5 * 1.5)
+        #expect(abs(inter.g[2] - 0.5 * (64.0 + 125.0) / 2 / shell2) < 1e-12)
+        #expect(abs(lammps.g[2] - 64.0 / 2 / shell2) < 1e-12)
+        #expect(abs(inter.g[3] - 0.5 * (64.0 + 125.0) / 2 / shell3) < 1e-12)
+        #expect(abs(lammps.g[3] - 125.0 / 2 / shell3) < 1e-12)
+        #expect(inter.g[0] == 0 && lammps.g[0] == 0)
+    }
+
     /// A perfect fcc crystal: the first shell holds exactly 12 neighbours at a/√2.
     @Test func fccFirstShellHoldsTwelve() throws {
         let a = 3.6
