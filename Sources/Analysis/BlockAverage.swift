@@ -48,7 +48,7 @@ public struct ThermoTable: Sendable {
     /// Column names in file order.
     public let names: [String]
     /// Values by column, one per row (units of that column).
-    public let columns: [[Double]]
+    public var columns: [[Double]]
 
     /// The column named `name`, if present.
     public func column(_ name: String) -> [Double]? { names.firstIndex(of: name).map { columns[$0] } }

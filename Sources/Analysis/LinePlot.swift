@@ -157,12 +157,34 @@ public enum AnalysisOutput {
         return s
     }
 
-    /// Writes `prefix.csv` and `prefix.svg` (creating the folder), returning their paths.
-    public static func write(prefix: String, header: [String], columns: [[Double]], plot: LinePlot) throws -> [String] {
+    /// Writes `prefix.csv` and `prefix.svg` (creating the folder), returning their paths; refuses
+    /// before writing anything when either would be one of `inputs` (the rule every analysis
+    /// follows: no output may replace what it read).
+    ///
+    /// - Throws: `AnalysisError.outputIsInput`, or the file system's error.
+    public static func write(prefix: String, header: [String], columns: [[Double]], plot: LinePlot, inputs: [String]) throws -> [String] {
         let csvURL = URL(fileURLWithPath: prefix + ".csv"), svgURL = URL(fileURLWithPath: prefix + ".svg")
+        try refuseOverwriting(inputs, with: [csvURL, svgURL])
         try FileManager.default.createDirectory(at: csvURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try csv(header: header, columns: columns).write(to: csvURL, atomically: true, encoding: .utf8)
         try plot.svg.write(to: svgURL, atomically: true, encoding: .utf8)
         return [csvURL.path, svgURL.path]
+    }
+
+    /// Throws when any of `outputs` is the same file as one of `inputs` (paths resolved: `.`, `..`,
+    /// symbolic links, and hard links by inode).
+    ///
+    /// - Throws: `AnalysisError.outputIsInput` naming both.
+    public static func refuseOverwriting(_ inputs: [String], with outputs: [URL]) throws {
+        func key(_ url: URL) -> String { url.standardizedFileURL.resolvingSymlinksInPath().path }
+        func inode(_ path: String) -> UInt64? {
+            (try? FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? NSNumber)?.uint64Value
+        }
+        for input in inputs {
+            let i = URL(fileURLWithPath: input)
+            for o in outputs where key(o) == key(i) || (inode(o.path) != nil && inode(o.path) == inode(i.path)) {
+                throw AnalysisError.outputIsInput(output: o.path, input: input)
+            }
+        }
     }
 }

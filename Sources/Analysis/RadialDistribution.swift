@@ -198,6 +198,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     case unknownSpecies(String, available: [String])
     /// A table (thermo CSV) that does not parse: file, 1-based line, what was expected and found.
     case badTable(file: String, line: Int, expected: String, found: String)
+    /// An output path that is one of the command's inputs (it would be overwritten).
+    case outputIsInput(output: String, input: String)
 
     /// One line saying what was expected and found.
     public var description: String {
@@ -210,6 +212,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
             "species '\(s)' is not in the trajectory; expected one of \(av)"
         case .badTable(let f, let l, let e, let found):
             "\(f):\(l): expected \(e), found \(found)"
+        case .outputIsInput(let o, let i):
+            "the output \(o) is the input \(i): it would be overwritten; choose another --out"
         }
     }
 }

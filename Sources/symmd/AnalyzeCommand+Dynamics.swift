@@ -94,7 +94,7 @@ struct MSDCommand: ParsableCommand {
                                     series: [.init(name: "MSD", x: msd.lagTimes, y: msd.msd),
                                              .init(name: "fit 6Dt + b", x: fitTimes, y: fitTimes.map { d.slope * $0 + d.intercept })])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "msd_\(u.ascii.length)2"],
-                                                     columns: [msd.lagTimes, msd.msd], plot: plot)
+                                                     columns: [msd.lagTimes, msd.msd], plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")
             }
         }
@@ -145,7 +145,7 @@ struct VACFCommand: ParsableCommand {
                 let plot = LinePlot(title: "Velocity autocorrelation", xLabel: "t (\(u.time))", yLabel: "C(t)/C(0)",
                                     series: [.init(name: "VACF", x: vacf.lagTimes, y: norm)])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "vacf_normalized", "vacf_\(u.ascii.length)2_per_\(u.ascii.time)2"],
-                                                     columns: [vacf.lagTimes, norm, vacf.c], plot: plot)
+                                                     columns: [vacf.lagTimes, norm, vacf.c], plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")
             }
         }
@@ -184,7 +184,7 @@ struct VDOSCommand: ParsableCommand {
                                     series: [.init(name: "VDOS", x: g.frequencies, y: g.dos)])
                 let header = metal ? ["nu_THz", "vdos_per_THz", "wavenumber_cm-1"] : ["nu_per_tau", "vdos_tau"]
                 let columns = metal ? [g.frequencies, g.dos, g.wavenumbers] : [g.frequencies, g.dos]
-                let paths = try AnalysisOutput.write(prefix: out, header: header, columns: columns, plot: plot)
+                let paths = try AnalysisOutput.write(prefix: out, header: header, columns: columns, plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")
             }
         }
@@ -198,7 +198,7 @@ struct ThermoCommand: ParsableCommand {
         abstract: "Block-averaged means and statistical errors of a thermo CSV's columns.",
         discussion: """
             Each column after step and time is cut into N equal blocks (leading rows that do not
-            fill a block are dropped); the error is the standard deviation of the block means
+            fill a block are dropped; --skip T leaves out the rows before time T, an equilibration); the error is the standard deviation of the block means
             over √N. Units as written by symmd run: metal (K, eV, bar) or, with --units lj, reduced.
             Writes PREFIX.csv (time_ps,temperature_K,…) and PREFIX.svg (temperature against time).
             Example:
@@ -207,6 +207,7 @@ struct ThermoCommand: ParsableCommand {
 
     @Argument(help: "Thermo CSV written by symmd run.") var csv: String
     @Option(help: "Number of blocks.") var blocks: Int = 5
+    @Option(help: "Leave out rows before this time (ps in metal, τ in lj): the equilibration.") var skip: Double = 0
     @Option(help: "Unit style of the run that wrote the CSV: metal (K, eV, bar) or lj (reduced: ε/k_B, ε, ε/σ³).") var units: String = "metal"
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
@@ -220,15 +221,24 @@ struct ThermoCommand: ParsableCommand {
             do { text = try String(contentsOfFile: csv, encoding: .utf8) } catch {
                 throw ValidationError("\(csv): cannot read: \(error.localizedDescription)")
             }
-            let table = try ThermoTable(parsing: text, file: csv)
+            var table = try ThermoTable(parsing: text, file: csv)
+            if skip > 0, let t = table.column("time") {
+                // Equilibration left out: only rows at time ≥ --skip.
+                let keep = t.indices.filter { t[$0] >= skip }
+                guard !keep.isEmpty else { throw ValidationError("--skip \(skip): no row at or after that time (the CSV ends at \(t.last ?? 0))") }
+                table.columns = table.columns.map { c in keep.map { c[$0] } }
+            }
             guard let time = table.column("time"), let temperature = table.column("temperature") else {
                 throw ValidationError("\(csv): expected the columns 'time' and 'temperature', found \(table.names)")
             }
             guard time.count >= blocks else {
                 throw ValidationError("\(csv): expected at least \(blocks) rows for \(blocks) blocks, found \(time.count)")
             }
-            let names = ["temperature": u.temperature, "potential_energy": u.energy, "kinetic_energy": u.energy,
-                         "total_energy": u.energy, "pressure": u.pressure, "conserved": u.energy]
+            var names = ["temperature": u.temperature, "potential_energy": u.energy, "kinetic_energy": u.energy,
+                         "total_energy": u.energy, "pressure": u.pressure, "conserved": u.energy,
+                         "volume": u.length + "³", "vol": u.length + "³", "density": style == .metal ? "g/cm³" : "m/σ³"]
+            for c in ["lx", "ly", "lz", "xy", "xz", "yz"] { names[c] = u.length }
+            for c in ["pxx", "pyy", "pzz", "pxy", "pxz", "pyz"] { names[c] = u.pressure }
             let ascii = ["temperature": u.ascii.temperature, "potential_energy": u.ascii.energy, "kinetic_energy": u.ascii.energy,
                          "total_energy": u.ascii.energy, "pressure": u.ascii.pressure, "conserved": u.ascii.energy]
             print(String(format: "thermo over %d rows (t = %g–%g %@), %d blocks (units %@):",
@@ -247,7 +257,7 @@ struct ThermoCommand: ParsableCommand {
                                     series: [.init(name: "T", x: time, y: temperature),
                                              .init(name: "block mean", x: [time.first!, time.last!], y: [mean, mean])])
                 let paths = try AnalysisOutput.write(prefix: out, header: header,
-                                                     columns: [time] + kept.map { table.columns[$0] }, plot: plot)
+                                                     columns: [time] + kept.map { table.columns[$0] }, plot: plot, inputs: [csv])
                 print("written: \(paths.joined(separator: ", "))")
             }
         }

@@ -121,7 +121,7 @@ struct RDFCommand: ParsableCommand {
                 let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (\(UnitLabels(traj.units).length))", yLabel: "g(r)",
                                     series: [.init(name: "g(r)", x: rdf.r, y: rdf.g)])
                 let paths = try AnalysisOutput.write(prefix: out, header: ["r", "g", "coordination"],
-                                                     columns: [rdf.r, rdf.g, rdf.coordination], plot: plot)
+                                                     columns: [rdf.r, rdf.g, rdf.coordination], plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")
             }
         }

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import TrajectoryIO
@@ -30,6 +31,7 @@ struct ConvertCommand: ParsableCommand {
             let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
             // Check the output's extension before reading a large input.
             let format = try TrajectoryFormat(url: outURL)
+            try AnalysisOutput.refuseOverwriting([input], with: [outURL])
             var traj = try Trajectory(contentsOf: inURL)
             guard !traj.frames.isEmpty else { throw ValidationError("\(input): no frames") }
             if let dt {

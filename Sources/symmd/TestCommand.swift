@@ -49,7 +49,7 @@ struct TestCommand: ParsableCommand {
                                         series: [LinePlot.Series(name: "frames", x: x, y: y, markers: true),
                                                  LinePlot.Series(name: "y = x", x: [lo, hi], y: [lo, hi])])
                     plot.yFromZero = false
-                    _ = try AnalysisOutput.write(prefix: "\(out)-\(name)", header: ["reference", "predicted"], columns: [x, y], plot: plot)
+                    _ = try AnalysisOutput.write(prefix: "\(out)-\(name)", header: ["reference", "predicted"], columns: [x, y], plot: plot, inputs: [model] + data)
                 }
                 try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
                 try parity("energy", "eV/atom", eRef, ePred)

@@ -63,6 +63,29 @@ struct CLIBadInputTests {
         #expect(r.status != 0 && r.err.contains("x.dcd") && r.err.contains("unknown trajectory format"), "\(r.err)")
     }
 
+    /// No command may overwrite its own input: `analyze thermo X.csv --out X` and `convert A A`
+    /// (also through a symbolic link) are refused and the input is left as it was.
+    @Test("analyze and convert never overwrite their input", .timeLimit(.minutes(2)))
+    func outputsNeverReplaceInputs() throws {
+        let dir = try tempDir("cli-overwrite")
+        let csv = dir.appendingPathComponent("thermo.csv")
+        let text = "step,time,temperature,potential_energy,kinetic_energy,total_energy,pressure,conserved\n"
+            + (0..<20).map { "\($0),\(Double($0) * 0.1),300,-1,1,0,0,0\n" }.joined()
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("link.csv"), withDestinationURL: csv)
+        for prefix in ["thermo", "link", "./sub/../thermo"] {
+            let r = try runSymmd(["analyze", "thermo", csv.path, "--out", dir.path + "/" + prefix])
+            #expect(r.status != 0 && r.err.contains("would be overwritten"), "\(prefix): \(r.err)")
+            #expect(try String(contentsOf: csv, encoding: .utf8) == text)
+        }
+        let xyz = dir.appendingPathComponent("a.extxyz")
+        try "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3\nCu 0 0 0\n".write(to: xyz, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: xyz)
+        let r = try runSymmd(["convert", xyz.path, xyz.path])
+        #expect(r.status != 0 && r.err.contains("would be overwritten"), "\(r.err)")
+        #expect(try Data(contentsOf: xyz) == before)
+    }
+
     @Test("convert and analyze rdf work end to end on a good file", .timeLimit(.minutes(2)))
     func goodFile() throws {
         let dir = try tempDir("cli-good")

@@ -147,7 +147,7 @@ struct CuEOS: ParsableCommand {
                                            x: ref.latticeConstants, y: energies),
                                      .init(name: "EMT (ASE)", x: ref.latticeConstants, y: ref.energyPerAtom)])
         let paths = try AnalysisOutput.write(prefix: out + "/eos", header: ["a", "volume_per_atom", "e_model", "e_emt"],
-                                             columns: [ref.latticeConstants, volumes, energies, ref.energyPerAtom], plot: plot)
+                                             columns: [ref.latticeConstants, volumes, energies, ref.energyPerAtom], plot: plot, inputs: [model])
         say("written: \(paths.joined(separator: ", "))")
         if strict && !(aOK && bOK) { throw ExitCode(1) }
     }
