@@ -46,9 +46,32 @@ public struct MeanSquareDisplacement: Sendable {
         msd = out
     }
 
-    /// The MSD of wrapped frames: unwraps them first (`unwrap(_:boxes:)`).
-    public init(wrapped frames: [[Double]], boxes: [Box], dt: Double) {
-        self.init(unwrapped: MeanSquareDisplacement.unwrap(frames, boxes: boxes), dt: dt)
+    /// The MSD of wrapped frames: unwraps them first (`unwrap(_:boxes:)`); with `driftWeights`
+    /// (one per atom, masses) each frame's weighted centre of mass is moved back to frame 0's first,
+    /// so a drift of the whole system (a thermostat's random walk) is not counted as diffusion
+    /// (LAMMPS `compute msd … com yes`).
+    public init(wrapped frames: [[Double]], boxes: [Box], dt: Double, driftWeights: [Double]? = nil) {
+        var unwrapped = MeanSquareDisplacement.unwrap(frames, boxes: boxes)
+        if let w = driftWeights { MeanSquareDisplacement.removeDrift(&unwrapped, weights: w) }
+        self.init(unwrapped: unwrapped, dt: dt)
+    }
+
+    /// Shifts every frame so its weighted centre (weights per atom, e.g. masses) equals frame 0's.
+    public static func removeDrift(_ frames: inout [[Double]], weights: [Double]) {
+        guard let first = frames.first, weights.count * 3 == first.count else { return }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return }
+        func centre(_ x: [Double]) -> (Double, Double, Double) {
+            var c = (0.0, 0.0, 0.0)
+            for i in weights.indices { c.0 += weights[i] * x[3 * i]; c.1 += weights[i] * x[3 * i + 1]; c.2 += weights[i] * x[3 * i + 2] }
+            return (c.0 / total, c.1 / total, c.2 / total)
+        }
+        let c0 = centre(first)
+        for k in frames.indices {
+            let c = centre(frames[k])
+            let d = (c.0 - c0.0, c.1 - c0.1, c.2 - c0.2)
+            for i in weights.indices { frames[k][3 * i] -= d.0; frames[k][3 * i + 1] -= d.1; frames[k][3 * i + 2] -= d.2 }
+        }
     }
 
     /// Positions unwrapped through the periodic boundaries (flat 3N each, length units).

@@ -1,17 +1,18 @@
 import Foundation
 
-/// Velocity autocorrelation C(t) = ⟨v_iα(t₀) v_iα(t₀+t)⟩, averaged over atoms i, components α
-/// and all time origins t₀.
+/// Velocity autocorrelation C(t) = ⟨v_i(t₀)·v_i(t₀+t)⟩, the full dot product (the field's usual
+/// C(0) = ⟨v·v⟩ = 3k_BT/m, as MDAnalysis and LAMMPS `compute vacf` report it), averaged over atoms
+/// i and all time origins t₀.
 public struct VelocityAutocorrelation: Sendable {
     /// Lag times (time units, ps in metal): m·dt for m = 0..<T.
     public let lagTimes: [Double]
-    /// C at each lag (velocity², Å²/ps² in metal); C(0) = ⟨v_α²⟩ = k_B T/m for one species.
+    /// C at each lag (velocity², Å²/ps² in metal); C(0) = ⟨v·v⟩ = 3k_BT/m for one species.
     public let c: [Double]
 
     /// The VACF of frames of velocities (each flat 3N, velocity units), `dt` apart (time units).
     ///
     /// By FFTW (Wiener–Khinchin, zero-padded to ≥ 2T so the correlation is linear, not
-    /// circular); lag m is divided by its T−m overlapping origins and by 3N.
+    /// circular); lag m is divided by its T−m overlapping origins and by N atoms.
     /// - Complexity: O(N · T log T).
     public init(velocities frames: [[Double]], dt: Double) {
         let t = frames.count
@@ -25,7 +26,7 @@ public struct VelocityAutocorrelation: Sendable {
         var series = [[Double]](repeating: [Double](repeating: 0, count: t), count: n3)
         for k in 0..<t { for j in 0..<n3 { series[j][k] = frames[k][j] } }
         let sums = Correlation.autocorrelationSums(series)
-        c = sums.indices.map { sums[$0] / (Double(t - $0) * Double(n3)) }
+        c = sums.indices.map { sums[$0] / (Double(t - $0) * Double(n3 / 3)) }
     }
 
     /// C(t)/C(0) (dimensionless; zeros when C(0) = 0).

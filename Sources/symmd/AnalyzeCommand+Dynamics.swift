@@ -14,6 +14,8 @@ struct SelectedFrames {
     var dt: Double
     /// Unit labels of the trajectory's numbers.
     var units: UnitLabels
+    /// Each atom's species.
+    var species: [String]
 
     /// Reads `path`, applies the selection, and finds the frame spacing (ps).
     init(path: String, selection: FrameSelection?, dt: Double?, minimum: Int = 2) throws {
@@ -26,6 +28,7 @@ struct SelectedFrames {
         frames = chosen.map { all[$0] }
         atomCount = traj.atomCount
         units = UnitLabels(traj.units)
+        species = traj.species
         if let dt {
             guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
             self.dt = dt
@@ -53,8 +56,10 @@ struct MSDCommand: ParsableCommand {
         discussion: """
             Positions are unwrapped through the periodic boundaries from successive frames by the
             minimum-image displacement (frames must be saved before any atom moves half a box),
-            and the MSD is averaged over atoms and all time origins (FFT algorithm). D comes from
-            a least-squares line MSD = 6 D t + b over the printed fit range.
+            and the MSD is averaged over atoms and all time origins (FFT algorithm). The drift of
+            the centre of mass (mass-weighted) is removed first, as LAMMPS compute msd com yes
+            (--keep-drift keeps it). D comes from a least-squares line MSD = 6 D t + b over the
+            printed fit range; few frames or a non-positive slope are warned about.
             Writes PREFIX.csv (t_ps,msd_A2) and PREFIX.svg.
             Example:
               symmd analyze msd out/cu-md/traj.nc --frames 21: --fit 0.2:0.8 --out out/cu-md/msd
@@ -64,6 +69,8 @@ struct MSDCommand: ParsableCommand {
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Fit range as fractions of the longest lag, LO:HI.") var fit: String = "0.2:0.8"
+    @Flag(help: "Keep the drift of the centre of mass (by default it is removed, as LAMMPS compute msd com yes).")
+    var keepDrift = false
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
 
     func run() throws {
@@ -78,11 +85,19 @@ struct MSDCommand: ParsableCommand {
                 positions.append(f.positions)
                 boxes.append(try f.box ?? Box(lengths: [1, 1, 1], periodic: [false, false, false]))
             }
-            let msd = MeanSquareDisplacement(wrapped: positions, boxes: boxes, dt: sel.dt)
+            // Masses from the species when they are elements, else equal weights.
+            let weights = sel.species.map { Element(symbol: $0)?.mass ?? 1 }
+            let msd = MeanSquareDisplacement(wrapped: positions, boxes: boxes, dt: sel.dt, driftWeights: keepDrift ? nil : weights)
             guard let d = msd.diffusion(fraction: parts[0]...parts[1]) else {
                 throw ValidationError("--fit \(fit) holds fewer than two lags of \(msd.msd.count)")
             }
             let u = sel.units
+            if msd.msd.count < 20 {
+                printError("warning: only \(msd.msd.count) frames: the MSD at long lags rests on few time origins and D is rough; write frames more often or run longer")
+            }
+            if d.coefficient <= 0 {
+                printError("warning: the fitted slope is not positive (D = \(String(format: "%.3g", d.coefficient))): no diffusion is resolved over these lags (a solid, or too few frames); D is not meaningful here")
+            }
             let si = u.style == .metal ? String(format: " (%.4g × 10⁻⁹ m²/s)", d.coefficient * 0.1) : ""
             print(String(format: "MSD over %d frames (dt = %g %@), %d atoms: D = %.6g %@²/%@%@, fit MSD = 6Dt + b over t = %g–%g %@",
                          msd.msd.count, sel.dt, u.time, positions[0].count / 3, d.coefficient, u.length, u.time, si,
@@ -118,12 +133,13 @@ func trajectoryVACF(path: String, selection: FrameSelection?, dt: Double?) throw
 struct VACFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vacf",
-        abstract: "Velocity autocorrelation ⟨v(0)·v(t)⟩ per component (Å²/ps²), by FFT.",
+        abstract: "Velocity autocorrelation ⟨v(0)·v(t)⟩, the full dot product (Å²/ps²), by FFT.",
         discussion: """
-            Averaged over atoms, components and all time origins (Wiener–Khinchin, zero-padded:
-            the linear correlation, lag m divided by its T−m origins). Velocities come from a
+            The full dot product, so C(0) = ⟨v·v⟩ = 3k_BT/m (as MDAnalysis and LAMMPS compute vacf),
+            averaged over atoms and all time origins (Wiener–Khinchin, zero-padded: the linear
+            correlation, lag m divided by its T−m origins). Velocities come from a
             NetCDF 'velocities', an extxyz 'vel' or 'velocities' column (Å/ps), or ASE 'momenta'.
-            Writes PREFIX.csv (t_ps,vacf_normalized,vacf_A2_per_ps2) and PREFIX.svg.
+            Writes PREFIX.csv (t_ps,vacf_normalized,vacf_vdotv_A2_per_ps2) and PREFIX.svg.
             Example:
               symmd analyze vacf out/cu-md/traj.nc --frames 21: --out out/cu-md/vacf
             """)
@@ -138,13 +154,13 @@ struct VACFCommand: ParsableCommand {
             let (vacf, atoms, u) = try trajectoryVACF(path: trajectory, selection: frames, dt: dt)
             let norm = vacf.normalized
             let zero = norm.firstIndex { $0 <= 0 }.map { vacf.lagTimes[$0] }
-            print(String(format: "VACF over %d frames (dt = %g %@), %d atoms: C(0) = %.6g %@²/%@², first zero ",
+            print(String(format: "VACF over %d frames (dt = %g %@), %d atoms: C(0) = ⟨v·v⟩ = %.6g %@²/%@², first zero ",
                          vacf.c.count, vacf.lagTimes[1], u.time, atoms, vacf.c[0], u.length, u.time)
                 + (zero.map { String(format: "at t = %g %@", $0, u.time) } ?? "not reached"))
             if let out {
                 let plot = LinePlot(title: "Velocity autocorrelation", xLabel: "t (\(u.time))", yLabel: "C(t)/C(0)",
                                     series: [.init(name: "VACF", x: vacf.lagTimes, y: norm)])
-                let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "vacf_normalized", "vacf_\(u.ascii.length)2_per_\(u.ascii.time)2"],
+                let paths = try AnalysisOutput.write(prefix: out, header: ["t_\(u.ascii.time)", "vacf_normalized", "vacf_vdotv_\(u.ascii.length)2_per_\(u.ascii.time)2"],
                                                      columns: [vacf.lagTimes, norm, vacf.c], plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")
             }

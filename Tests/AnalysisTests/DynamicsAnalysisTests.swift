@@ -7,6 +7,27 @@ import FoundationXML
 import Testing
 
 @Suite struct MeanSquareDisplacementTests {
+    /// A crystal whose atoms only vibrate while the whole system drifts (a Langevin thermostat's
+    /// random walk of the centre of mass): with the drift removed the MSD stays bounded by the
+    /// vibration, with it kept it grows as the drift squared.
+    @Test func centreOfMassDriftIsRemoved() throws {
+        var rng = Xoshiro256StarStar(seed: 9)
+        let box = try Box(lengths: [20, 20, 20])
+        let n = 10, frames = 60
+        let sites = (0..<(3 * n)).map { _ in 20 * rng.nextUniform() }
+        var drift = (0.0, 0.0, 0.0)
+        var x = [[Double]]()
+        for k in 0..<frames {
+            drift = (Double(k) * 0.05, Double(k) * -0.03, 0)
+            x.append((0..<(3 * n)).map { c in sites[c] + 0.01 * rng.nextNormal() + [drift.0, drift.1, drift.2][c % 3] })
+        }
+        let boxes = [Box](repeating: box, count: frames)
+        let removed = MeanSquareDisplacement(wrapped: x, boxes: boxes, dt: 1, driftWeights: [Double](repeating: 63.5, count: n))
+        let kept = MeanSquareDisplacement(wrapped: x, boxes: boxes, dt: 1)
+        #expect(removed.msd.max()! < 1e-3)                                    // 2·3·0.01² plus noise
+        #expect(abs(kept.msd[40] - (0.05 * 0.05 + 0.03 * 0.03) * 1600) < 0.01)  // the drift, (v t)²
+    }
+
     /// x = v t for every atom: MSD(t) = |v|² t² exactly (every origin agrees).
     @Test func ballisticIsQuadratic() {
         let dt = 0.01, frames = 50
@@ -107,7 +128,7 @@ import Testing
 
 @Suite struct VelocityAutocorrelationTests {
     /// Harmonic oscillators v = A cos(ωt + φ_i) with phases spread evenly over 2π: the VACF is
-    /// (A²/2) cos ωt exactly, and the VDOS peaks at ν = ω/2π.
+    /// ⟨v(0)·v(t)⟩ = 3(A²/2) cos ωt exactly (the full dot product), and the VDOS peaks at ν = ω/2π.
     @Test func harmonicOscillator() throws {
         let nu = 5.0, omega = 2 * Double.pi * nu, dt = 0.005, frames = 400, atoms = 8, amp = 2.0
         let v = (0..<frames).map { k in
@@ -115,7 +136,7 @@ import Testing
         }
         let vacf = VelocityAutocorrelation(velocities: v, dt: dt)
         for (t, c) in zip(vacf.lagTimes, vacf.c) {
-            #expect(abs(c - amp * amp / 2 * cos(omega * t)) < 1e-9, "C(\(t)) = \(c)")
+            #expect(abs(c - 3 * amp * amp / 2 * cos(omega * t)) < 1e-9, "C(\(t)) = \(c)")
         }
         let vdos = vacf.densityOfStates()
         let peak = try #require(vdos.peakFrequency)
