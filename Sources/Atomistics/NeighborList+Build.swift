@@ -17,6 +17,18 @@ extension NeighborList {
         for (k, x) in system.positions.enumerated() where !x.isFinite {
             throw AtomisticsError.nonFinite(what: "positions", index: k)
         }
+        // Image counts are 32-bit and bin indices machine integers: an atom 10⁸ cells away is
+        // refused with a message rather than trapping in a conversion.
+        let m = box.inverse, o = box.origin
+        for i in 0..<n {
+            let dx = system.positions[3 * i] - o[0], dy = system.positions[3 * i + 1] - o[1], dz = system.positions[3 * i + 2] - o[2]
+            let s = [dx * m[0] + dy * m[3] + dz * m[6], dx * m[1] + dy * m[4] + dz * m[7], dx * m[2] + dy * m[5] + dz * m[8]]
+            for k in 0..<3 where abs(s[k]) > 1e8 {
+                throw AtomisticsError.invalidParameter(name: "position of atom \(i + 1)",
+                                                       expected: "within 10⁸ cell lengths of the cell (a physical structure)",
+                                                       found: "\(s[k]) cell lengths along \(["a", "b", "c"][k]) (x = \(system.positions[3 * i]), \(system.positions[3 * i + 1]), \(system.positions[3 * i + 2]))")
+            }
+        }
         let grid = BinGrid(box: box, positions: system.positions, count: n, listCutoff: listCutoff, half: kind == .half)
 
         let blocks = AtomisticsParallel.blockCount(n)
@@ -159,7 +171,7 @@ struct BinGrid: @unchecked Sendable {
                 start[k] = lo[k]
             }
         }
-        var nb = (0..<3).map { Swift.max(1, Int((width[$0] / (0.5 * rc * (1 + 1e-10))).rounded(.down))) }
+        var nb = (0..<3).map { Swift.max(1, Int(Swift.min(1e9, (width[$0] / (0.5 * rc * (1 + 1e-10))).rounded(.down)))) }
         // Never more bins than about 4 per atom (a sparse or elongated system).
         let limit = Swift.max(27, 4 * n)
         while nb[0] * nb[1] * nb[2] > limit {
@@ -169,7 +181,7 @@ struct BinGrid: @unchecked Sendable {
         // Bins needed either side: every offset whose fractional separation can be within rc.
         let reach = (0..<3).map { k -> Int in
             guard width[k] > 0 else { return 0 }
-            let r = Swift.max(1, Int((rc * Double(nb[k]) / width[k] * (1 + 1e-10)).rounded(.up)))
+            let r = Swift.max(1, Int(Swift.min(1e9, (rc * Double(nb[k]) / width[k] * (1 + 1e-10)).rounded(.up))))
             // Along an open direction no offset beyond the grid can hold an atom.
             return per[k] ? r : Swift.min(r, nb[k] - 1)
         }

@@ -247,6 +247,10 @@ extension DeckTable {
     ///
     /// - Throws: `DeckError.syntax` with the line of a TOML error.
     static func top(parsing text: String, context: DeckContext) throws -> DeckTable {
+        if let bad = TOMLGuard.unsafeHeader(in: text) {
+            throw DeckError(.syntax, file: context.file, key: "", line: bad.line,
+                            expected: "a table header [name] or [[name]] (a name of letters, digits, _ and -, or quoted)", found: "'\(bad.text)'")
+        }
         let parsed: TOMLTable
         do {
             parsed = try TOMLTable(string: text)
