@@ -103,7 +103,7 @@ venv: kim-deps
 	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES) || { \
 	    echo "error: pip install $(PY_PACKAGES) into $(VENV) failed (is PyPI reachable?); set SYMMD_SKIP_INTEROP=1 to skip the interoperability test" >&2; exit 1; }; }
 
-## interop: a short symmd run (debug build) read by netCDF4, MDAnalysis, ASE, mdtraj and LAMMPS (NetCDF, dump); g(r) against MDAnalysis InterRDF; clean stops of run and fit by SIGTERM/SIGINT/walltime
+## interop: a short symmd run (debug build) read by netCDF4, MDAnalysis, ASE, mdtraj and LAMMPS (NetCDF, dump); g(r) against MDAnalysis InterRDF; clean stops of run and fit by SIGTERM/SIGINT/walltime; seeded mutation fuzzing of every reader and deck parser
 interop:
 	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "interop: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
 	  $(MAKE) --no-print-directory venv && \
@@ -115,7 +115,8 @@ interop:
 	  "$$bin/symmd" run Tests/interop/lj-npt-small.toml > /dev/null && \
 	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/npt/traj.nc --bins 75 --frames 10: --out $(INTEROP_OUT)/npt/rdf > /dev/null && \
 	  $(VENV)/bin/python Tests/interop/check_rdf_npt.py $(INTEROP_OUT)/npt/traj.nc $(INTEROP_OUT)/npt/rdf 75 && \
-	  $(VENV)/bin/python Tests/interop/check_stops.py "$$bin/symmd"; \
+	  $(VENV)/bin/python Tests/interop/check_stops.py "$$bin/symmd" && \
+	  $(VENV)/bin/python Tests/interop/fuzz.py "$$bin/symmd" $(INTEROP_OUT)/fuzz --per-kind 40; \
 	fi
 
 ## demo: release build, then the MD quickstart deck and the two-layer network example

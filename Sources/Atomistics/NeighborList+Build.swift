@@ -17,6 +17,17 @@ extension NeighborList {
         for (k, x) in system.positions.enumerated() where !x.isFinite {
             throw AtomisticsError.nonFinite(what: "positions", index: k)
         }
+        // A cutoff many cells long asks for more periodic images than any machine holds: refuse
+        // it with the numbers rather than spending hours (or the memory) on the build.
+        var images = 1.0
+        for k in 0..<3 where box.periodic[k] { images *= 2 * (listCutoff / box.perpendicularWidths[k]).rounded(.up) + 1 }
+        let density = Double(n) / box.volume
+        let pairs = Double(n) * Swift.min(Double(n) * images, density * 4 / 3 * Double.pi * listCutoff * listCutoff * listCutoff + 1)
+        guard images <= 1e6, pairs <= 2e9 else {
+            throw AtomisticsError.invalidParameter(name: "neighbor list cutoff",
+                                                   expected: "a cutoff + skin of a few cell widths at most (a list that fits in memory)",
+                                                   found: "\(listCutoff) for a cell \(box.perpendicularWidths.map { String(format: "%.4g", $0) }.joined(separator: " × ")) wide: about \(String(format: "%.2g", pairs)) pairs over \(String(format: "%.2g", images)) periodic images")
+        }
         // Image counts are 32-bit and bin indices machine integers: an atom 10⁸ cells away is
         // refused with a message rather than trapping in a conversion.
         let m = box.inverse, o = box.origin

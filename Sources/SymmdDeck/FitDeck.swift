@@ -88,15 +88,23 @@ public struct FitDeck: Sendable {
             guard case .table(let values) = v else { throw t.error(.wrongType, key, expected: "a table", found: v.typeName) }
             return DeckTable(values, path: "\(t.path).\(key)", section: "\(t.path).\(key)", context: context)
         }
-        func intList(_ t: DeckTable, _ key: String, _ what: String) throws -> [Int]? {
+        // Widths and capacities are bounded so a typo cannot ask for terabytes (10⁴ is far above
+        // any DeePMD-kit model; a list of at most 64 layers).
+        func intList(_ t: DeckTable, _ key: String, _ what: String, maximum: Int = 10_000) throws -> [Int]? {
             guard let v = t.raw(key) else { return nil }
-            if case .int(let i) = v { return [i] }
-            guard case .array(let a) = v, !a.isEmpty else {
-                throw t.error(.wrongType, key, expected: "an array of positive integers (\(what))", found: v.typeName)
+            let values: [DeckValue]
+            if case .int = v { values = [v] } else {
+                guard case .array(let a) = v, !a.isEmpty, a.count <= 64 else {
+                    throw t.error(.wrongType, key, expected: "an array of 1 to 64 positive integers (\(what))", found: v.typeName)
+                }
+                values = a
             }
-            return try a.map {
+            return try values.map {
                 guard case .int(let i) = $0, i > 0 else {
                     throw t.error(.wrongType, key, expected: "an array of positive integers (\(what))", found: "an element \($0.typeName)")
+                }
+                guard i <= maximum else {
+                    throw t.error(.nonPhysical, key, expected: "integers ≤ \(maximum) (\(what))", found: "\(i)")
                 }
                 return i
             }
@@ -106,6 +114,7 @@ public struct FitDeck: Sendable {
         }
         let kindName = try desc.choice("kind", DescriptorKind.allCases.map(\.rawValue)) ?? "se_e2_a"
         let rcut = try desc.positive("rcut", "cutoff radius (Å)") ?? 6
+        guard rcut <= 30 else { throw desc.error(.nonPhysical, "rcut", expected: "a cutoff ≤ 30 Å", found: "\(rcut)") }
         let rcutSmooth = try desc.positive("rcut_smth", "start of the smooth switch (Å)", allowZero: true) ?? min(5, rcut / 2)
         guard rcutSmooth < rcut else {
             throw desc.error(.nonPhysical, "rcut_smth", expected: "rcut_smth < rcut = \(rcut) Å", found: "\(rcutSmooth)")
@@ -125,6 +134,10 @@ public struct FitDeck: Sendable {
         }
         let neuron = try intList(desc, "neuron", "embedding widths") ?? [25, 50, 100]
         let axis = try desc.int("axis_neuron", "columns of T in D = TᵀT<", minimum: 1) ?? min(16, neuron.last ?? 16)
+        // The descriptor has neuron.last × axis_neuron values per atom: bound it too.
+        guard neuron.last! * axis <= 100_000 else {
+            throw desc.error(.nonPhysical, "axis_neuron", expected: "neuron[-1] × axis_neuron ≤ 100000 descriptor values", found: "\(neuron.last!) × \(axis)")
+        }
         guard axis <= neuron.last! else {
             throw desc.error(.nonPhysical, "axis_neuron", expected: "≤ the last embedding width \(neuron.last!)", found: "\(axis)")
         }

@@ -239,6 +239,9 @@ public struct RunDeck: @unchecked Sendable {
         let a = try sys.positive("a", "lattice constant (\(units.names.length))")
         let density = try sys.positive("density", "number density (atoms/\(units.names.length)³)")
         let cells = try sys.ints("cells", count: 3, "conventional cells along x, y, z", minimum: 1)
+        if let c = cells, Double(c[0]) * Double(c[1]) * Double(c[2]) > 25_000_000 {
+            throw sys.error(.nonPhysical, "cells", expected: "at most 2.5·10⁷ cells (10⁸ atoms) in all", found: "\(c)")
+        }
         let element = try sys.string("element", "element symbol or type name")
         let mass = try sys.positive("mass", "mass (\(units == .metal ? "amu" : "m"))")
         var temperature = try sys.positive("temperature", "initial temperature (\(units.names.temperature))", allowZero: true)

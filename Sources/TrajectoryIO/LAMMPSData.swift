@@ -130,6 +130,14 @@ public struct LAMMPSData: Sendable, Equatable {
         guard let typeCount = typeCountValue, typeCount >= 1 else {
             throw lines.error(.truncated(expected: "an 'N atom types' header line with N ≥ 1"), at: k)
         }
+        // Counts the file cannot hold are refused before anything is allocated for them: every
+        // atom needs a line, and a Masses section a line per type.
+        guard atomCount >= 0, atomCount <= lines.lines.count else {
+            throw lines.error(.badNumber(expected: "an atom count the file can hold (at most its \(lines.lines.count) lines)", found: "\(atomCount) atoms"), at: 0)
+        }
+        guard typeCount <= 1_000_000 else {
+            throw lines.error(.badNumber(expected: "at most 10⁶ atom types", found: "\(typeCount) atom types"), at: 0)
+        }
         for (d, name) in ["xlo xhi", "ylo yhi", "zlo zhi"].enumerated() where low[d] == nil {
             throw lines.error(.truncated(expected: "a '\(name)' header line"), at: k)
         }

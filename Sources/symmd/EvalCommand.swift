@@ -36,8 +36,8 @@ struct EvalCommand: ParsableCommand {
             let r: EvalResult
             var energyUnit = "eV", lengthUnit = "Å"
             if let deck {
-                let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
-                r = try EvalResult(deck: d, structure: URL(fileURLWithPath: structure), frame: frame)
+                let d = try PotentialDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
+                r = try EvalResult(potential: d.potential, typeNames: d.typeNames, units: d.units, structure: URL(fileURLWithPath: structure), frame: frame)
                 energyUnit = d.units.names.energy
                 lengthUnit = d.units.names.length
             } else {
