@@ -20,6 +20,13 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
         atomicNumber = k + 1
     }
 
+    /// The one element whose standard atomic weight is within `tolerance` amu of `mass`, or nil when
+    /// none or several are (for naming LAMMPS types by their masses).
+    public static func matching(mass: Double, tolerance: Double = 0.01) -> Element? {
+        let hits = Element.masses.indices.filter { abs(Element.masses[$0] - mass) <= tolerance }
+        return hits.count == 1 ? Element(atomicNumber: hits[0] + 1) : nil
+    }
+
     /// The chemical symbol, e.g. "Cu".
     public var symbol: String { Element.symbols[atomicNumber - 1] }
     /// The standard atomic weight (amu = g/mol).

@@ -13,6 +13,9 @@ public struct LAMMPSData: Sendable, Equatable {
     public var title: String
     /// The atom style of the `Atoms` section (`atomic`, `charge`, `full`, `molecular`, `bond`, `angle`).
     public var atomStyle: String
+    /// Whether the file said its style (`Atoms # style`); when not, `atomStyle` is the caller's
+    /// hint or `atomic`, assumed.
+    public var atomStyleStated = false
     /// Number of atom types (header `atom types`).
     public var typeCount: Int
     /// Box lower bounds xlo, ylo, zlo (Å).
@@ -150,6 +153,7 @@ public struct LAMMPSData: Sendable, Equatable {
         var masses: [Double?]?
         var labels: [String?]?
         var style = styleHint ?? "atomic"
+        var styleStated = false
         var atomRows = [(id: Int, type: Int, x: [Double], image: [Int], q: Double?, mol: Int?, line: Int)]()
         var sawImages: Bool?
         var velocityRows = [Int: [Double]]()
@@ -212,7 +216,7 @@ public struct LAMMPSData: Sendable, Equatable {
                 labels = l
             case "Atoms":
                 atomsLine = k
-                if let c = comment, let s = words(c).first { style = String(s) }
+                if let c = comment, let s = words(c).first { style = String(s); styleStated = true }
                 guard let columns = Self.styles[style] else {
                     throw lines.error(.unsupported("atom style '\(style)' (supported: \(Self.styles.keys.sorted().joined(separator: ", ")))"), at: k)
                 }
@@ -287,6 +291,7 @@ public struct LAMMPSData: Sendable, Equatable {
         images = order.flatMap { atomRows[$0].image }
         hasImageFlags = sawImages ?? false
         atomStyle = style
+        atomStyleStated = styleStated
         charges = Self.styles[style]!.contains("q") ? order.map { atomRows[$0].q! } : nil
         molecules = Self.styles[style]!.contains("mol") ? order.map { atomRows[$0].mol! } : nil
         if seenSections.contains("Velocities") {

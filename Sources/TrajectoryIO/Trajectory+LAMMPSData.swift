@@ -2,19 +2,61 @@ import Atomistics
 import Foundation
 
 extension Trajectory {
-    /// Reads a LAMMPS data file as a one-frame trajectory at time 0: positions as written (image
-    /// flags not applied), velocities when present, species from the type labels (else "1", "2", …).
+    /// Reads a LAMMPS data file as a one-frame trajectory at time 0: positions unwrapped by the
+    /// image flags (so a conversion back keeps them), velocities when present. Species: `options`
+    /// `species` for each type, else the type labels, else the element whose standard mass is the
+    /// type's `Masses` entry (when exactly one is), else the type number ("1", "2", …). What was
+    /// assumed (the atom style without a `# style` comment, species from masses or numbers) is in
+    /// `notes`.
     ///
     /// - Throws: `TrajectoryIOError` naming the file and line.
-    static func readLAMMPSData(_ url: URL) throws -> Trajectory {
-        let d = try LAMMPSData(contentsOf: url)
+    static func readLAMMPSData(_ url: URL, options: ReadOptions = ReadOptions()) throws -> Trajectory {
+        let d = try LAMMPSData(contentsOf: url, atomStyle: options.atomStyle)
+        var notes = [String]()
+        if !d.atomStyleStated {
+            notes.append("\(url.lastPathComponent): the Atoms section does not say its style; read as '\(d.atomStyle)'"
+                         + (options.atomStyle == nil ? " (give --atom-style if it is another)" : " (--atom-style)"))
+        }
         let box: Box
         do { box = try d.box() } catch {
             throw TrajectoryIOError(file: url.path, line: 1, kind: .unexpected(expected: "box bounds of a real cell", found: "\(error)"))
         }
-        let names = d.typeLabels ?? (1...max(d.typeCount, 1)).map(String.init)
-        let frame = AmberFrame(positions: d.positions, velocities: d.velocities, box: box, time: 0)
-        return Trajectory(species: d.types.map { names[$0] }, frames: [frame], hasTimes: false)
+        var names = [String]()
+        var fromMass = [String](), numeric = [String]()
+        for t in 0..<max(d.typeCount, 1) {
+            if let s = options.species[t + 1] {
+                names.append(s)
+            } else if let l = d.typeLabels?[t] {
+                names.append(l)
+            } else if let m = d.masses?[t], let e = Element.matching(mass: m) {
+                names.append(e.symbol)
+                fromMass.append("\(t + 1)=\(e.symbol)")
+            } else {
+                names.append(String(t + 1))
+                numeric.append(String(t + 1))
+            }
+        }
+        if !fromMass.isEmpty {
+            notes.append("\(url.lastPathComponent): species from the Masses section: \(fromMass.joined(separator: ", ")) (override with --species)")
+        }
+        let used = Set(d.types.map { $0 + 1 })
+        let unnamed = numeric.filter { used.contains(Int($0)!) }
+        if !unnamed.isEmpty {
+            notes.append("\(url.lastPathComponent): type(s) \(unnamed.joined(separator: ", ")) have no label and no element mass; named by number (give --species \(unnamed.map { "\($0)=El" }.joined(separator: ",")))")
+        }
+        // Unwrapped positions: x + image·H (the conversion back writes them as they are, and
+        // LAMMPS's read_data maps them into the cell with the same image flags).
+        var x = d.positions
+        if d.hasImageFlags {
+            for i in 0..<(x.count / 3) {
+                let t = box.latticeShift(d.images[3 * i], d.images[3 * i + 1], d.images[3 * i + 2])
+                x[3 * i] += t.0; x[3 * i + 1] += t.1; x[3 * i + 2] += t.2
+            }
+        }
+        let frame = AmberFrame(positions: x, velocities: d.velocities, box: box, time: 0)
+        var t = Trajectory(species: d.types.map { names[$0] }, frames: [frame], hasTimes: false)
+        t.notes = notes
+        return t
     }
 
     /// Writes frame `index` as an atomic-style LAMMPS data file: atoms in trajectory order (ids

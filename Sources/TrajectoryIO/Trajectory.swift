@@ -15,6 +15,9 @@ public struct Trajectory: Sendable, Equatable {
     /// The unit style of the numbers (metal: Å, ps, eV; lj: σ, τ, ε), when the file says
     /// (symmd's NetCDF `symmd_units` attribute, extxyz `units` key); nil: metal assumed.
     public var units: UnitStyle?
+    /// What the reader assumed or inferred because the file did not say (an atom style, species
+    /// from masses), one line each, for the user to see.
+    public var notes: [String] = []
 
     /// A trajectory of `frames` for atoms of the given species.
     public init(species: [String], frames: [AmberFrame], hasTimes: Bool = true, units: UnitStyle? = nil) {
@@ -47,16 +50,45 @@ public struct Trajectory: Sendable, Equatable {
     }
 }
 
+/// What a reader cannot know from some files: the `Atoms` style of a LAMMPS data file without its
+/// `# style` comment, and the species of numeric LAMMPS types.
+public struct ReadOptions: Sendable, Equatable {
+    /// The atom style of a LAMMPS data file that does not state one (`--atom-style`).
+    public var atomStyle: String? = nil
+    /// Species by LAMMPS type number, e.g. [1: "Cu", 2: "Au"] (`--species 1=Cu,2=Au`).
+    public var species: [Int: String] = [:]
+
+    /// No hints.
+    public init(atomStyle: String? = nil, species: [Int: String] = [:]) {
+        self.atomStyle = atomStyle
+        self.species = species
+    }
+
+    /// Parses `--species 1=Cu,2=Au`; nil when malformed.
+    public static func species(_ text: String) -> [Int: String]? {
+        var out = [Int: String]()
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: "=")
+            guard kv.count == 2, let t = Int(kv[0].trimmingCharacters(in: .whitespaces)), t >= 1 else { return nil }
+            let name = kv[1].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { return nil }
+            out[t] = name
+        }
+        return out.isEmpty ? nil : out
+    }
+}
+
 extension Trajectory {
-    /// Reads the trajectory at `url`, its format chosen by extension (`TrajectoryFormat`).
+    /// Reads the trajectory at `url`, its format chosen by extension (`TrajectoryFormat`), with
+    /// `options` for what some files do not say (LAMMPS data: atom style, species).
     ///
     /// - Throws: `TrajectoryFormatError` for an unknown extension; `AmberNetCDFError` or
     ///   `TrajectoryIOError` naming the file and the problem.
-    public init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL, options: ReadOptions = ReadOptions()) throws {
         switch try TrajectoryFormat(url: url) {
         case .netcdf: self = try Trajectory.readNetCDF(url)
         case .extxyz: self = try Trajectory.readExtXYZ(url)
-        case .lammpsData: self = try Trajectory.readLAMMPSData(url)
+        case .lammpsData: self = try Trajectory.readLAMMPSData(url, options: options)
         case .lammpsDump: self = try LAMMPSDump.read(url)
         }
     }

@@ -76,11 +76,12 @@ struct RDFCommand: ParsableCommand {
     @Option(help: "Number of bins.") var bins: Int = 200
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @OptionGroup var reading: ReadingOptions
 
     func run() throws {
         try userFacing {
             guard bins > 0 else { throw ValidationError("--bins must be positive, got \(bins)") }
-            let traj = try Trajectory(contentsOf: URL(fileURLWithPath: trajectory))
+            let traj = try reading.read(trajectory)
             guard !traj.frames.isEmpty else { throw ValidationError("\(trajectory): no frames") }
             let chosen = (frames?.indices(traj.frames.count) ?? Array(0..<traj.frames.count))
             guard !chosen.isEmpty else { throw ValidationError("--frames selects no frame of \(traj.frames.count)") }

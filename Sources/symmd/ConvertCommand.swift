@@ -25,6 +25,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "Output file (.nc, .extxyz/.xyz, .data/.lmp), replaced if it exists.") var output: String
     @Option(help: "Time between frames (ps) for an input without times.") var dt: Double?
     @Option(help: "The frame a LAMMPS data output holds (0-based; negative counts from the end).") var frame: Int = -1
+    @OptionGroup var reading: ReadingOptions
 
     func run() throws {
         try userFacing {
@@ -32,7 +33,7 @@ struct ConvertCommand: ParsableCommand {
             // Check the output's extension before reading a large input.
             let format = try TrajectoryFormat(url: outURL)
             try AnalysisOutput.refuseOverwriting([input], with: [outURL])
-            var traj = try Trajectory(contentsOf: inURL)
+            var traj = try reading.read(inURL.path)
             guard !traj.frames.isEmpty else { throw ValidationError("\(input): no frames") }
             if let dt {
                 guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }

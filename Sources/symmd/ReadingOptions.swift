@@ -1,0 +1,33 @@
+import Foundation
+import ArgumentParser
+import TrajectoryIO
+
+/// `--atom-style` and `--species`: what a LAMMPS data file may not say, for every command that reads
+/// trajectories.
+struct ReadingOptions: ParsableArguments {
+    @Option(help: "Atom style of a LAMMPS data file whose Atoms section has no '# style' comment (atomic, charge, full, molecular, bond, angle; default atomic, with a note).")
+    var atomStyle: String?
+    @Option(help: "Species of numeric LAMMPS types, e.g. 1=Cu,2=Au (default: type labels, else the element of each type's mass, else the number).")
+    var species: String?
+
+    /// The reader options.
+    ///
+    /// - Throws: `ValidationError` for a malformed --species.
+    func readOptions() throws -> ReadOptions {
+        var o = ReadOptions(atomStyle: atomStyle)
+        if let species {
+            guard let map = ReadOptions.species(species) else {
+                throw ValidationError("--species: expected TYPE=NAME pairs such as 1=Cu,2=Au, found '\(species)'")
+            }
+            o.species = map
+        }
+        return o
+    }
+
+    /// Reads `path` with these options and prints what the reader assumed as notes on stderr.
+    func read(_ path: String) throws -> Trajectory {
+        let t = try Trajectory(contentsOf: URL(fileURLWithPath: path), options: try readOptions())
+        for n in t.notes { printError("note: \(n)") }
+        return t
+    }
+}
