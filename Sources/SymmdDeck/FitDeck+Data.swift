@@ -21,7 +21,7 @@ extension FitDeck {
     /// Loads `files` with the deck's type map and `skip_bad`, errors as `DeckError`s at `key`.
     func loadData(_ files: [URL], key: String) throws -> (frames: [LabeledFrame], skipped: [String]) {
         do {
-            return try TrainingData.load(files: files, typeMap: typeMap, skipBad: skipBad)
+            return try TrainingData.load(files: files, typeMap: typeMap, skipBad: skipBad, keys: labelKeys)
         } catch let e as TrainingDataError where e.kind == .missingPath {
             throw DeckError(.missingFile, file: url.path, key: key, expected: "an extxyz file or deepmd/npy folder", found: "\(e)")
         } catch let e as TrainingDataError {

@@ -16,6 +16,8 @@ public struct FitDeck: Sendable {
     public var validFiles: [URL]
     /// `[data] skip_bad`: skip (and count) bad frames instead of stopping.
     public var skipBad: Bool
+    /// `[data] energy_key`, `forces_key`, `virial_key`: where an extxyz file keeps its labels.
+    public var labelKeys = LabelKeys()
     /// `[model.descriptor]` with `sel` as given (ignored when `selAuto`).
     public var descriptor: DescriptorSpec
     /// `sel = "auto"`: observed maximum neighbor count × 1.1 from the training data.
@@ -77,6 +79,9 @@ public struct FitDeck: Sendable {
         trainFiles = (try data.strings("train", "training data files") ?? []).map(path)
         validFiles = (try data.strings("valid", "validation data files") ?? []).map(path)
         skipBad = try data.bool("skip_bad", "skip bad frames") ?? false
+        labelKeys = LabelKeys(energy: try data.string("energy_key", "the extxyz info key of the energy") ?? "energy",
+                              forces: try data.string("forces_key", "the extxyz property of the forces") ?? "forces",
+                              virial: try data.string("virial_key", "the extxyz info key of the virial (or of a stress, when its name says so)"))
         try data.finish()
 
         // [model.descriptor], [model.fitting]

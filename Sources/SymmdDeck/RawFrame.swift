@@ -19,6 +19,8 @@ struct RawFrame {
     var energy: Double?, forces: [Double]?, virial: [Double]?
     /// Problems met while reading that are the frame's fault (e.g. a 2-column forces property).
     var problems: [String] = []
+    /// The key the energy was looked for under (extxyz), for the "no energy" message.
+    var energyLooked: String? = nil
 
     /// The labelled frame, or the first problem with it as a `TrainingDataError`.
     ///
@@ -31,7 +33,12 @@ struct RawFrame {
         }
         if let first = problems.first { return bad(first) }
         let n = species.count
-        guard let energy else { return bad("no energy") }
+        guard let energy else {
+            if let key = energyLooked {
+                return bad("no energy: no info key '\(key)'" + (key == "energy" ? " (data stored under another key, e.g. REF_energy: set energy_key in the fit deck's [data], or --energy-key)" : ""))
+            }
+            return bad("no energy")
+        }
         let typeIndex = Dictionary(typeMap.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var types = [Int]()
         types.reserveCapacity(n)

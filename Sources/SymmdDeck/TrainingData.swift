@@ -13,10 +13,10 @@ public enum TrainingData {
     ///
     /// - Throws: `TrainingDataError` for the first bad frame (unless `skipBad`) or a path that is
     ///   neither kind of data; `TrajectoryIOError` for a file that cannot be read or parsed.
-    public static func load(files: [URL], typeMap: [String], skipBad: Bool) throws -> (frames: [LabeledFrame], skipped: [String]) {
+    public static func load(files: [URL], typeMap: [String], skipBad: Bool, keys: LabelKeys = LabelKeys()) throws -> (frames: [LabeledFrame], skipped: [String]) {
         var frames = [LabeledFrame](), skipped = [String]()
         for url in files {
-            for raw in try rawFrames(url, typeMap: typeMap) {
+            for raw in try rawFrames(url, typeMap: typeMap, keys: keys) {
                 switch raw.labeled(typeMap: typeMap) {
                 case .success(let frame): frames.append(frame)
                 case .failure(let error):
@@ -29,7 +29,7 @@ public enum TrainingData {
     }
 
     /// The unchecked frames of one extxyz file or deepmd/npy folder.
-    static func rawFrames(_ url: URL, typeMap: [String]) throws -> [RawFrame] {
+    static func rawFrames(_ url: URL, typeMap: [String], keys: LabelKeys = LabelKeys()) throws -> [RawFrame] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw TrainingDataError(.missingPath, file: url.path, frame: nil, problem: "no such file or folder")
@@ -48,6 +48,6 @@ public enum TrainingData {
             throw TrainingDataError(.notData, file: url.path, frame: nil,
                                     problem: "not training data: expected an extxyz file (.xyz, .extxyz) or a deepmd/npy folder")
         }
-        return try ExtXYZ.read(url).enumerated().map { RawFrame(extxyz: $1, file: url.path, index: $0) }
+        return try ExtXYZ.read(url).enumerated().map { RawFrame(extxyz: $1, file: url.path, index: $0, keys: keys) }
     }
 }

@@ -23,6 +23,10 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Option(help: "Prefix of the parity plots (PREFIX-energy.svg, PREFIX-force.svg); 'none' to skip.") var out: String = "out/test/parity"
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+    @Option(help: "The extxyz info key of the reference energy (eV), e.g. REF_energy.") var energyKey: String = "energy"
+    @Option(help: "The extxyz property of the reference forces (eV/Å), e.g. REF_forces.") var forcesKey: String = "forces"
+    @Option(help: "The extxyz info key of the reference virial (eV), or of a stress (eV/Å³) when its name says stress, e.g. REF_stress (default: virial, else stress).")
+    var virialKey: String?
     @Flag(help: "Evaluate with the embedding nets tabulated (model compression, stride 0.01).") var compress = false
 
     func run() throws {
@@ -30,7 +34,8 @@ struct TestCommand: ParsableCommand {
         try userFacing {
             let m = try DeepPotentialModel.load(from: model)
             if compress { m.compress(stride: 0.01) }
-            let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false)
+            let keys = LabelKeys(energy: energyKey, forces: forcesKey, virial: virialKey)
+            let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false, keys: keys)
             let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
             if overflows > 0 { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
             let r = Trainer.metrics(model: m, frames: frames)

@@ -87,7 +87,7 @@ struct TrainingDataTests {
 
     @Test("bad extxyz frames name file and frame, or are skipped and counted",
           arguments: [
-            ("Lattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:forces:R:3 pbc=\"T T T\"\nCu 0 0 0 0 0 0\nCu 1 1 1 0 0 0", "no energy"),
+            ("Lattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:forces:R:3 pbc=\"T T T\"\nCu 0 0 0 0 0 0\nCu 1 1 1 0 0 0", "no energy: no info key 'energy' (data stored under another key, e.g. REF_energy: set energy_key in the fit deck's [data], or --energy-key)"),
             ("Lattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:forces:R:2 energy=1 pbc=\"T T T\"\nCu 0 0 0 0 0\nCu 1 1 1 0 0",
              "force count mismatch: property forces:R:2 (expected forces:R:3)"),
             ("Lattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:forces:R:3 energy=1 pbc=\"T T T\"\nCu 0 0 0 0 0 0\nCu 1 1 1 0 nan 0",
@@ -181,11 +181,39 @@ struct TrainingDataTests {
             _ = try deck("").loadValidationData()
             Issue.record("expected a DeckError")
         } catch let e as DeckError {
-            #expect(e.kind == .badFile && e.key == "data.valid" && e.found.hasSuffix("valid.xyz, frame 1: no energy"))
+            #expect(e.kind == .badFile && e.key == "data.valid" && e.found.contains("valid.xyz, frame 1: no energy: no info key 'energy'"))
         }
         let valid = try deck("skip_bad = true").loadValidationData()
         #expect(valid.frames.count == 1 && valid.skipped.count == 1)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("train.extxyz"))
         #expect(throws: DeckError.self) { _ = try deck("").loadTrainingData() }
+    }
+}
+
+/// Labels under other keys (MACE-style REF_energy, REF_forces, REF_stress): read with the keys named,
+/// and a missing energy names the key looked for.
+@Suite("training data under other keys")
+struct LabelKeyTests {
+    @Test func referenceKeysAsMACEStoresThem() throws {
+        let dir = try tempDir("ref-keys")
+        let text = try String(contentsOf: fixtures.appendingPathComponent("cu-emt-3.extxyz"), encoding: .utf8)
+            .replacingOccurrences(of: " energy=", with: " REF_energy=")
+            .replacingOccurrences(of: ":forces:R:3", with: ":REF_forces:R:3")
+            .replacingOccurrences(of: " stress=", with: " REF_stress=")
+        let url = dir.appendingPathComponent("ref.extxyz")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        do {
+            _ = try TrainingData.load(files: [url], typeMap: ["Cu"], skipBad: false)
+            Issue.record("frames without 'energy' must be refused")
+        } catch let e as TrainingDataError {
+            #expect(e.description.contains("no info key 'energy'") && e.description.contains("energy_key"), "\(e)")
+        }
+        let keys = LabelKeys(energy: "REF_energy", forces: "REF_forces", virial: "REF_stress")
+        let ref = try TrainingData.load(files: [url], typeMap: ["Cu"], skipBad: false, keys: keys).frames
+        let plain = try TrainingData.load(files: [fixtures.appendingPathComponent("cu-emt-3.extxyz")], typeMap: ["Cu"], skipBad: false).frames
+        #expect(ref.count == plain.count && !ref.isEmpty)
+        for (a, b) in zip(ref, plain) {
+            #expect(a.energy == b.energy && a.forces == b.forces && a.virial == b.virial)
+        }
     }
 }
