@@ -7,7 +7,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 DEMO_THREADS ?= 2
 # The interoperability test's Python environment (git-ignored) and what it needs from PyPI.
 VENV := .venv
-PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj kimpy
+PY_PACKAGES := MDAnalysis netCDF4 ase mdtraj kimpy MDAnalysisTests dpdata
 INTEROP_OUT := out/interop
 # The KIM seam (LAMMPS, ASE): Debian packages, the self-contained C library (Swift runtime linked
 # statically, its own build folder) and the portable models `make kim` installs.
@@ -95,10 +95,10 @@ kim-check: kim-lib
 	    --c-example $(KIM_CHECK_OUT)/cell_energy --library $(KIM_BIN)/libSymmdC.so; \
 	fi
 
-## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE, mdtraj and kimpy (pip only when one is missing)
+## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE, mdtraj, kimpy, MDAnalysisTests (its files) and dpdata (pip only when one is missing)
 venv: kim-deps
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj, kimpy" 2>/dev/null || { \
+	@$(VENV)/bin/python -c "import MDAnalysis, netCDF4, ase, mdtraj, kimpy, MDAnalysisTests, dpdata" 2>/dev/null || { \
 	  echo "Installing into $(VENV): $(PY_PACKAGES)"; \
 	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES) || { \
 	    echo "error: pip install $(PY_PACKAGES) into $(VENV) failed (is PyPI reachable?); set SYMMD_SKIP_INTEROP=1 to skip the interoperability test" >&2; exit 1; }; }
@@ -112,6 +112,7 @@ interop:
 	  "$$bin/symmd" run Tests/interop/cu-small.toml > /dev/null && \
 	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/traj.nc --bins 100 --frames 1: --out $(INTEROP_OUT)/rdf && \
 	  $(VENV)/bin/python Tests/interop/check_netcdf.py $(INTEROP_OUT) $(INTEROP_OUT)/rdf 100 && \
+	  $(VENV)/bin/python Tests/interop/check_others.py "$$bin/symmd" $(INTEROP_OUT)/others && \
 	  "$$bin/symmd" run Tests/interop/lj-npt-small.toml > /dev/null && \
 	  "$$bin/symmd" analyze rdf $(INTEROP_OUT)/npt/traj.nc --bins 75 --frames 10: --out $(INTEROP_OUT)/npt/rdf > /dev/null && \
 	  $(VENV)/bin/python Tests/interop/check_rdf_npt.py $(INTEROP_OUT)/npt/traj.nc $(INTEROP_OUT)/npt/rdf 75 && \

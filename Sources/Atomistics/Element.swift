@@ -22,7 +22,7 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The one element whose standard atomic weight is within `tolerance` amu of `mass`, or nil when
     /// none or several are (for naming LAMMPS types by their masses).
-    public static func matching(mass: Double, tolerance: Double = 0.01) -> Element? {
+    public static func matching(mass: Double, tolerance: Double = 0.002) -> Element? {
         let hits = Element.masses.indices.filter { abs(Element.masses[$0] - mass) <= tolerance }
         return hits.count == 1 ? Element(atomicNumber: hits[0] + 1) : nil
     }

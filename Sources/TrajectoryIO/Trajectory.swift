@@ -91,6 +91,10 @@ extension Trajectory {
         case .lammpsData: self = try Trajectory.readLAMMPSData(url, options: options)
         case .lammpsDump: self = try LAMMPSDump.read(url)
         }
+        // Numeric type names (LAMMPS dumps without an element column, data files): --species.
+        if !options.species.isEmpty {
+            species = species.map { Int($0).flatMap { options.species[$0] } ?? $0 }
+        }
     }
 
     /// Writes the trajectory to `url` in the format its extension names (replacing the file).

@@ -8,7 +8,7 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable {
     case extxyz
     /// LAMMPS data file (`.data`, `.lmp`), one frame.
     case lammpsData
-    /// LAMMPS `dump custom` text (`.lammpstrj`, `.dump`).
+    /// LAMMPS `dump custom` text (`.lammpstrj`, `.dump`, or a name `dump.*` as LAMMPS examples use).
     case lammpsDump
 
     /// The extensions of each format (lower case, without the dot).
@@ -26,6 +26,11 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable {
     /// - Throws: `TrajectoryFormatError` naming the file when the extension is none of them.
     public init(url: URL) throws(TrajectoryFormatError) {
         let ext = url.pathExtension.lowercased()
+        // LAMMPS users name dumps dump.NAME (dump.lj, dump.melt): a dump whatever the extension.
+        if url.lastPathComponent.lowercased().hasPrefix("dump."), !TrajectoryFormat.allCases.contains(where: { $0.extensions.contains(ext) }) {
+            self = .lammpsDump
+            return
+        }
         guard let f = TrajectoryFormat.allCases.first(where: { $0.extensions.contains(ext) }) else {
             throw TrajectoryFormatError(file: url.path, extension: ext)
         }
