@@ -99,7 +99,13 @@ final class DeckTable {
     }
 
     func error(_ kind: DeckError.Kind, _ key: String, expected: String, found: String) -> DeckError {
-        DeckError(kind, file: context.file, key: fullKey(key), line: line(key), expected: expected, found: found)
+        // A missing key next to an unknown one a typo away: name the typo.
+        if kind == .missingKey, values[key] == nil,
+           let typo = values.keys.filter({ !used.contains($0) || $0 != key }).first(where: { DeckTable.closest(to: $0, among: [key]) == key && $0 != key }) {
+            return DeckError(kind, file: context.file, key: fullKey(key), line: line(typo), expected: expected,
+                             found: "\(found) ('\(typo)' is there: did you mean '\(key)'?)")
+        }
+        return DeckError(kind, file: context.file, key: fullKey(key), line: line(key), expected: expected, found: found)
     }
 
     func has(_ key: String) -> Bool { values[key] != nil }
@@ -157,7 +163,8 @@ final class DeckTable {
     func choice(_ key: String, _ choices: [String]) throws -> String? {
         guard let s = try string(key, "one of \(choices.joined(separator: ", "))") else { return nil }
         guard choices.contains(s) else {
-            throw error(.nonPhysical, key, expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\"")
+            let guess = DeckTable.closest(to: s, among: choices).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw error(.nonPhysical, key, expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\"\(guess)")
         }
         return s
     }
@@ -236,9 +243,41 @@ final class DeckTable {
     /// Throws for the first key (alphabetically) that no getter asked for.
     func finish(allowed: [String] = []) throws {
         for key in values.keys.sorted() where !used.contains(key) {
-            let known = (Array(used) + allowed).sorted().joined(separator: ", ")
-            throw error(.unknownKey, key, expected: "one of: \(known)", found: "'\(key)'")
+            let candidates = Array(used) + allowed
+            let known = candidates.sorted().joined(separator: ", ")
+            let guess = DeckTable.closest(to: key, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+            throw error(.unknownKey, key, expected: "one of: \(known)", found: "'\(key)'\(guess)")
         }
+    }
+
+    /// The candidate nearest to `key` by edit distance, when it is close (at most 2 edits, and
+    /// less than half the key): a typo's likely intent.
+    static func closest(to key: String, among candidates: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            guard !a.isEmpty else { return b.count }
+            guard !b.isEmpty else { return a.count }
+            var row = Array(0...b.count)
+            for i in 1...a.count {
+                var prev = row[0]
+                row[0] = i
+                for j in 1...b.count {
+                    let cur = row[j]
+                    let substitution: Int = prev + (a[i - 1] == b[j - 1] ? 0 : 1)
+                    let edit: Int = Swift.min(row[j] + 1, row[j - 1] + 1)
+                    row[j] = Swift.min(edit, substitution)
+                    prev = cur
+                }
+            }
+            return row[b.count]
+        }
+        let k = Array(key.lowercased())
+        var best: (name: String, d: Int)? = nil
+        for c in candidates.sorted() {
+            let d: Int = distance(k, Array(c.lowercased()))
+            if best == nil || d < best!.d { best = (c, d) }
+        }
+        guard let best, best.d <= 2, best.d * 2 < Swift.max(2, k.count) else { return nil }
+        return best.name
     }
 }
 

@@ -29,7 +29,7 @@ struct CheckSymmetryCommand: ParsableCommand {
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
 
     func run() throws {
-        applyThreads(threads)
+        try applyThreads(threads)
         var passed = true
         try userFacing {
             let p = try DeepPotential(contentsOf: model, warn: printError)

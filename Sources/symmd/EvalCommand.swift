@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        applyThreads(threads)
+        try applyThreads(threads)
         try userFacing {
             let r: EvalResult
             var energyUnit = "eV", lengthUnit = "Å"

@@ -28,7 +28,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
 
     func run() throws {
-        applyThreads(threads)
+        try applyThreads(threads)
         Parallel.threads = 1   // the trainer's threads split each frame's atoms instead
         Allocator.tuneForTensors()
         var exitCode: Int32 = 0

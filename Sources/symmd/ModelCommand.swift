@@ -26,7 +26,7 @@ struct ModelInitCommand: ParsableCommand {
 
     @Argument(help: "The fit deck (TOML).") var deck: String
     @Option(help: "Seed of the initial weights.") var seed: UInt64 = 1
-    @Option(name: .shortAndLong, help: "Output model file.") var output: String
+    @Option(name: [.customLong("out"), .customShort("o"), .customLong("output")], help: "Output model file (--out, as every other command; -o and --output also work).") var output: String
 
     func run() throws {
         try userFacing {

@@ -13,9 +13,14 @@ func printError(_ s: String) {
 /// Sets Atomistics' thread count from `--threads` or `SYMMD_THREADS` (1 when neither), and tunes
 /// malloc for the large short-lived buffers of neural potentials (no page fault per reuse); BLAS
 /// runs on the calling thread unless `OPENBLAS_NUM_THREADS` says otherwise.
-func applyThreads(_ threads: Int?) {
-    let env = ProcessInfo.processInfo.environment["SYMMD_THREADS"].flatMap(Int.init)
-    AtomisticsParallel.threads = max(1, threads ?? env ?? 1)
+func applyThreads(_ threads: Int?) throws {
+    if let threads, threads < 1 { throw ValidationError("--threads: expected a whole number ≥ 1, found \(threads)") }
+    let text = ProcessInfo.processInfo.environment["SYMMD_THREADS"]
+    let env = text.flatMap(Int.init)
+    if let text, !(env.map { $0 >= 1 } ?? false) {
+        throw ValidationError("SYMMD_THREADS: expected a whole number ≥ 1, found '\(text)'")
+    }
+    AtomisticsParallel.threads = threads ?? env ?? 1
     Allocator.tuneForTensors()
     if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { Parallel.setBLASThreads(1) }
 }
@@ -64,7 +69,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        applyThreads(threads)
+        try applyThreads(threads)
         try userFacing {
             let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
             let driver = try RunDriver(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })

@@ -30,7 +30,7 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Evaluate with the embedding nets tabulated (model compression, stride 0.01).") var compress = false
 
     func run() throws {
-        applyThreads(threads)
+        try applyThreads(threads)
         try userFacing {
             let m = try DeepPotentialModel.load(from: model)
             if compress { m.compress(stride: 0.01) }

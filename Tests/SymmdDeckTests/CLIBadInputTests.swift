@@ -86,6 +86,15 @@ struct CLIBadInputTests {
         #expect(try Data(contentsOf: xyz) == before)
     }
 
+    /// --threads 0 is refused with a message; model init takes --out like every other command.
+    @Test("--threads must be ≥ 1; model init --out", .timeLimit(.minutes(2)))
+    func threadsAndOut() throws {
+        let r = try runSymmd(["eval", "--model", "/nonexistent.sdp", "--structure", "/nonexistent.extxyz", "--threads", "0"])
+        #expect(r.status != 0 && r.err.contains("--threads") && r.err.contains("≥ 1"), "\(r.err)")
+        let help = try runSymmd(["model", "init", "--help"])
+        #expect(help.out.contains("--out"), "\(help.out)")
+    }
+
     @Test("convert and analyze rdf work end to end on a good file", .timeLimit(.minutes(2)))
     func goodFile() throws {
         let dir = try tempDir("cli-good")

@@ -101,6 +101,18 @@ func deckError(_ text: String, dir: URL) throws -> DeckError {
         #expect(e.description.contains("deck.toml:\(line): unknown key 'potential.cutof'"))
     }
 
+    /// A misspelled key or value gets the nearest valid one suggested; a far-off one does not.
+    @Test func didYouMean() throws {
+        let dir = try tempDir("didyoumean")
+        var e = try deckError(ljDeck().replacingOccurrences(of: "cutoff = 2.5", with: "cutof = 2.5"), dir: dir)
+        #expect(e.description.contains("did you mean 'cutoff'?"), "\(e)")
+        e = try deckError(ljDeck(run: "[[run]]\nintegrator = \"verlett\"\ntimestep = 0.005\nsteps = 10\n"), dir: dir)
+        #expect(e.description.contains("did you mean \"verlet\"?"), "\(e)")
+        e = try deckError(ljDeck().replacingOccurrences(of: "cutoff = 2.5", with: "cutoff = 2.5\nbananas = 1"), dir: dir)
+        #expect(!e.description.contains("did you mean"), "\(e)")
+        #expect(DeckTable.closest(to: "timestp", among: ["timestep", "steps", "tau"]) == "timestep")
+    }
+
     @Test func unknownKeyInInlineTable() throws {
         let dir = try tempDir("inline")
         let e = try deckError(ljDeck(output: "[output]\nthermo = { file = \"t.csv\", evry = 5 }"), dir: dir)
