@@ -53,7 +53,7 @@ struct MSDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msd",
         abstract: "Mean square displacement (Å²) and the diffusion coefficient D (Å²/ps).",
-        discussion: """
+        discussion: prose("""
             Positions are unwrapped through the periodic boundaries from successive frames by the
             minimum-image displacement (frames must be saved before any atom moves half a box),
             and the MSD is averaged over atoms and all time origins (FFT algorithm). The drift of
@@ -63,7 +63,7 @@ struct MSDCommand: ParsableCommand {
             Writes PREFIX.csv (t_ps,msd_A2) and PREFIX.svg.
             Example:
               symmd analyze msd out/cu-md/traj.nc --frames 21: --fit 0.2:0.8 --out out/cu-md/msd
-            """)
+            """))
 
     @Argument(help: "Trajectory file (.nc, .extxyz/.xyz; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
@@ -134,7 +134,7 @@ struct VACFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vacf",
         abstract: "Velocity autocorrelation ⟨v(0)·v(t)⟩, the full dot product (Å²/ps²), by FFT.",
-        discussion: """
+        discussion: prose("""
             The full dot product, so C(0) = ⟨v·v⟩ = 3k_BT/m (as MDAnalysis and LAMMPS compute vacf),
             averaged over atoms and all time origins (Wiener–Khinchin, zero-padded: the linear
             correlation, lag m divided by its T−m origins). Velocities come from a
@@ -142,7 +142,7 @@ struct VACFCommand: ParsableCommand {
             Writes PREFIX.csv (t_ps,vacf_normalized,vacf_vdotv_A2_per_ps2) and PREFIX.svg.
             Example:
               symmd analyze vacf out/cu-md/traj.nc --frames 21: --out out/cu-md/vacf
-            """)
+            """))
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
@@ -173,13 +173,13 @@ struct VDOSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vdos",
         abstract: "Vibrational density of states: the cosine transform of the VACF (THz and cm⁻¹).",
-        discussion: """
+        discussion: prose("""
             g(ν) = 4 ∫ w(t) C(t)/C(0) cos 2πνt dt over the first half of the lags with a Hann
             window w, normalised so ∫ g dν = 1 (ν in THz; 1 THz = 33.35641 cm⁻¹).
             Writes PREFIX.csv (nu_THz,vdos_per_THz,wavenumber_cm-1) and PREFIX.svg.
             Example:
               symmd analyze vdos out/cu-md/traj.nc --frames 21: --out out/cu-md/vdos
-            """)
+            """))
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
@@ -212,14 +212,14 @@ struct ThermoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thermo",
         abstract: "Block-averaged means and statistical errors of a thermo CSV's columns.",
-        discussion: """
+        discussion: prose("""
             Each column after step and time is cut into N equal blocks (leading rows that do not
             fill a block are dropped; --skip T leaves out the rows before time T, an equilibration); the error is the standard deviation of the block means
             over √N. Units as written by symmd run: metal (K, eV, bar) or, with --units lj, reduced.
             Writes PREFIX.csv (time_ps,temperature_K,…) and PREFIX.svg (temperature against time).
             Example:
               symmd analyze thermo out/cu-md/thermo.csv --blocks 5 --out out/cu-md/thermo-blocks
-            """)
+            """))
 
     @Argument(help: "Thermo CSV written by symmd run.") var csv: String
     @Option(help: "Number of blocks.") var blocks: Int = 5

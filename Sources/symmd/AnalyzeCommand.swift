@@ -9,12 +9,12 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Analyse a trajectory (AMBER NetCDF .nc, extxyz, LAMMPS data) or a thermo log.",
-        discussion: """
+        discussion: prose("""
             Examples (after `make demo`, which writes out/cu-md/):
               symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
               symmd analyze msd out/cu-md/traj.nc --frames 21: --out out/cu-md/msd
               symmd analyze thermo out/cu-md/thermo.csv
-            """,
+            """),
         subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self])
 }
 
@@ -58,7 +58,7 @@ struct RDFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rdf",
         abstract: "Radial distribution function g(r) of a species pair, averaged over frames.",
-        discussion: """
+        discussion: prose("""
             Normalised with N(N−1) for like pairs (N_A·N_B otherwise), as LAMMPS compute rdf and
             MDAnalysis InterRDF. When the cell changes (NPT) the default is InterRDF's normalisation
             (mean counts × mean volume); --normalization per-frame is LAMMPS's (each frame by its own
@@ -66,7 +66,7 @@ struct RDFCommand: ParsableCommand {
             Writes PREFIX.csv with columns r,g,coordination and PREFIX.svg.
             Example:
               symmd analyze rdf out/lj-liquid/traj.nc --rmax 4 --bins 100 --frames 51: --out out/lj-liquid/rdf
-            """)
+            """))
 
     @Argument(help: "Trajectory file (.nc AMBER NetCDF, .extxyz/.xyz, .data/.lmp).") var trajectory: String
     @Option(help: "Species pair A-B (default: all atoms with all atoms).") var pairs: String?

@@ -8,7 +8,7 @@ struct CheckSymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-symmetry",
         abstract: "Check that a model's energy is invariant and its forces equivariant on a structure.",
-        discussion: """
+        discussion: prose("""
             Applies random translations, proper rotations, reflections (improper rotations),
             permutations of like atoms and lattice shifts with wrapping; prints, per transformation,
             the largest energy and force deviations, and exits 1 when one exceeds tolerance × scale
@@ -17,7 +17,7 @@ struct CheckSymmetryCommand: ParsableCommand {
             { energy_max_abs, force_max_abs, virial_max_abs, applicable }) and passed.
             Example:
               symmd check-symmetry --model potentials/cu-emt-se.sdp --structure systems/cu-emt/valid.extxyz --json
-            """)
+            """))
 
     @Option(help: "A deep-potential model file.") var model: String
     @Option(help: "Structure file (extxyz or LAMMPS data).") var structure: String

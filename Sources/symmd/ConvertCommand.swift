@@ -8,7 +8,7 @@ struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert between AMBER NetCDF (.nc), extxyz (.extxyz/.xyz) and LAMMPS data (.data/.lmp).",
-        discussion: """
+        discussion: prose("""
             Formats are chosen by extension. Atoms are never wrapped or reordered: positions come
             out as they went in (to float precision through .nc). Velocities (Å/ps) go along:
             NetCDF 'velocities', extxyz 'vel' (ASE 'momenta' are read too), LAMMPS 'Velocities'.
@@ -19,7 +19,7 @@ struct ConvertCommand: ParsableCommand {
               symmd convert out/cu-eam/traj.nc out/cu-eam/traj.extxyz
               symmd convert data.extxyz data.nc --dt 0.01
               symmd convert out/cu-eam/traj.nc last.data --frame -1
-            """)
+            """))
 
     @Argument(help: "Input file (.nc, .extxyz/.xyz, .data/.lmp).") var input: String
     @Argument(help: "Output file (.nc, .extxyz/.xyz, .data/.lmp), replaced if it exists.") var output: String

@@ -8,14 +8,14 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "One energy/force/virial evaluation of a structure with a deck's potential or a model.",
-        discussion: """
+        discussion: prose("""
             With --json, prints exactly one JSON object on stdout: natoms, energy, forces (file order),
             virial (9, row-major W_ab = Σ r_a f_b) and stress (9, −W/V), deck units (eV, Å for a
             model), full precision; warnings go to stderr.
             Examples:
               symmd eval --deck examples/cu-eam.toml --structure config.extxyz --json
               symmd eval --model potentials/cu-emt-se.sdp --structure systems/cu-emt/valid.extxyz --frame 3 --json
-            """)
+            """))
 
     @Option(help: "The deck whose [potential] to use.") var deck: String?
     @Option(help: "A deep-potential model file (instead of --deck).") var model: String?

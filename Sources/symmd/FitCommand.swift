@@ -11,7 +11,7 @@ struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Fit a deep potential to reference energies and forces (DeePMD-kit style).",
-        discussion: """
+        discussion: prose("""
             Reads the fit deck's [data], [model.descriptor], [model.fitting], [training] and [output]
             tables; prints the learning curve (energy RMSE per atom in eV, force RMSE in eV/Å, training
             batches and a validation sample), writes it as CSV and SVG, checkpoints (the last and the
@@ -21,7 +21,7 @@ struct FitCommand: ParsableCommand {
             Example:
               symmd fit examples/fit-cu.toml
               symmd fit examples/fit-cu.toml --restart out/fit-cu/fit.ckpt
-            """)
+            """))
 
     @Argument(help: "The fit deck (TOML).") var deck: String
     @Option(help: "Continue from this checkpoint.") var restart: String?

@@ -15,7 +15,7 @@ struct KIMExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write an OpenKIM portable-model source folder for a symmd model file.",
-        discussion: """
+        discussion: prose("""
             The folder (default ./NAME) holds CMakeLists.txt, a byte copy of the model as model.sdp
             and a README. It needs the symmd KIM model driver installed first (`make kim` installs
             the driver and a portable model for every potentials/*.sdp). Then:
@@ -23,7 +23,7 @@ struct KIMExportCommand: ParsableCommand {
             and in LAMMPS `kim init NAME metal` … `kim interactions Cu`, in ASE KIM("NAME").
             Example:
               symmd kim export potentials/cu-emt-se.sdp --name symmd_cu_emt_se --out out/kim/symmd_cu_emt_se
-            """)
+            """))
 
     @Argument(help: "The model file (.sdp).") var model: String
     @Option(help: "The portable model's KIM name (letters, digits, '_').") var name: String

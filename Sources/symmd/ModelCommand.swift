@@ -16,13 +16,13 @@ struct ModelInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write an untrained model from a fit deck's [model] tables.",
-        discussion: """
+        discussion: prose("""
             With training data in the deck's [data] table, sel = "auto" is resolved (largest neighbor
             count × 1.1) and the normalisation statistics and per-type energy bias come from a sample
             of up to 100 training frames; without data, sel must be given.
             Example:
               symmd model init examples/fit-cu.toml --seed 1 -o out/cu-untrained.sdp
-            """)
+            """))
 
     @Argument(help: "The fit deck (TOML).") var deck: String
     @Option(help: "Seed of the initial weights.") var seed: UInt64 = 1
@@ -46,10 +46,10 @@ struct ModelInfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Print a model's architecture, type map, cutoffs and parameter count.",
-        discussion: """
+        discussion: prose("""
             Example:
               symmd model info potentials/cu-emt-se.sdp
-            """)
+            """))
 
     @Argument(help: "The model file.") var model: String
 

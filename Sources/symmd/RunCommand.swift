@@ -47,14 +47,14 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the molecular dynamics a TOML deck describes.",
-        discussion: """
+        discussion: prose("""
             Prints a thermo table every [output.thermo] every steps (energies total, deck units) and
             writes the thermo CSV, the trajectory (AMBER NetCDF for a .nc file, extxyz otherwise)
             and checkpoints the deck asks for. --restart appends to the existing trajectory.
             Example:
               symmd run examples/quickstart.toml
               symmd run examples/quickstart.toml --restart out/quickstart/run.ckpt
-            """)
+            """))
 
     @Argument(help: "The run deck (TOML).") var deck: String
     @Option(help: "Continue from this checkpoint (bit-identical to an uninterrupted run).") var restart: String?

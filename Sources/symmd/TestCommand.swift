@@ -9,14 +9,14 @@ struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Errors of a model on labelled data, like DeePMD-kit's dp test, with parity plots.",
-        discussion: """
+        discussion: prose("""
             Prints energy MAE/RMSE (total and per atom), force MAE/RMSE and virial MAE/RMSE per atom,
             and writes PREFIX-energy.svg / PREFIX-force.svg (predicted vs reference) with their CSVs.
             With --json, one object on stdout: frames, energy_mae_per_atom, energy_rmse_per_atom,
             force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å).
             Example:
               symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
-            """)
+            """))
 
     @Option(help: "The model file.") var model: String
     @Option(parsing: .upToNextOption, help: "Data files (extxyz or deepmd/npy folders).") var data: [String]
