@@ -18,8 +18,8 @@ struct SelectedFrames {
     var species: [String]
 
     /// Reads `path`, applies the selection, and finds the frame spacing (ps).
-    init(path: String, selection: FrameSelection?, dt: Double?, minimum: Int = 2, reading: ReadingOptions = ReadingOptions()) throws {
-        let traj = try reading.read(path)
+    init(path: String, selection: FrameSelection?, dt: Double?, minimum: Int = 2) throws {
+        let traj = try readTrajectory(path)
         let all = traj.frames
         let chosen = selection?.indices(all.count) ?? Array(0..<all.count)
         guard chosen.count >= minimum else {

@@ -7,7 +7,7 @@ import TrajectoryIO
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert between AMBER NetCDF (.nc), extxyz (.extxyz/.xyz) and LAMMPS data (.data/.lmp).",
+        abstract: "Convert between AMBER NetCDF (.nc), extxyz (.extxyz/.xyz), LAMMPS data (.data/.lmp) and LAMMPS dumps (.lammpstrj, dump.*).",
         discussion: prose("""
             Formats are chosen by extension. Atoms are never wrapped or reordered: positions come
             out as they went in (to float precision through .nc). Velocities (Å/ps) go along:

@@ -26,8 +26,13 @@ struct ReadingOptions: ParsableArguments {
 
     /// Reads `path` with these options and prints what the reader assumed as notes on stderr.
     func read(_ path: String) throws -> Trajectory {
-        let t = try Trajectory(contentsOf: URL(fileURLWithPath: path), options: try readOptions())
-        for n in t.notes { printError("note: \(n)") }
-        return t
+        try readTrajectory(path, options: try readOptions())
     }
+}
+
+/// Reads the trajectory at `path` and prints what the reader assumed as notes on stderr.
+func readTrajectory(_ path: String, options: ReadOptions = ReadOptions()) throws -> Trajectory {
+    let t = try Trajectory(contentsOf: URL(fileURLWithPath: path), options: options)
+    for n in t.notes { printError("note: \(n)") }
+    return t
 }

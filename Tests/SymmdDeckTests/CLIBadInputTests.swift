@@ -119,5 +119,9 @@ struct CLIBadInputTests {
         #expect(ga.split(separator: "\n").count == 21)
         let v = try runSymmd(["analyze", "vacf", nc.path])
         #expect(v.status == 0 && v.out.contains("VACF over 3 frames"), "\(v.out) \(v.err)")
+        for sub in ["msd", "vdos"] {
+            let r = try runSymmd(["analyze", sub, nc.path, "--out", dir.appendingPathComponent(sub).path])
+            #expect(r.status == 0 && r.out.contains("written:"), "\(sub): \(r.out) \(r.err)")
+        }
     }
 }
