@@ -20,9 +20,11 @@ public struct Element: Sendable, Hashable, Codable, CustomStringConvertible {
         atomicNumber = k + 1
     }
 
-    /// The one element whose standard atomic weight is within `tolerance` amu of `mass`, or nil when
-    /// none or several are (for naming LAMMPS types by their masses).
-    public static func matching(mass: Double, tolerance: Double = 0.002) -> Element? {
+    /// The one element whose standard atomic weight is within max(0.002 amu, 10⁻⁴ relative) of
+    /// `mass`, or nil when none or several are (for naming LAMMPS types by their masses: 196.97
+    /// is gold, an LJ mass of 1.0 is not hydrogen's 1.008).
+    public static func matching(mass: Double) -> Element? {
+        let tolerance = Swift.max(0.002, 1e-4 * abs(mass))
         let hits = Element.masses.indices.filter { abs(Element.masses[$0] - mass) <= tolerance }
         return hits.count == 1 ? Element(atomicNumber: hits[0] + 1) : nil
     }
