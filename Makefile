@@ -126,7 +126,8 @@ demo: release
 	@echo "== The flagship: 108 Cu atoms at 800 K with the fitted deep potential (potentials/cu-emt-se.sdp)"
 	$(SWIFT) run -c release --skip-build symmd run examples/cu-md.toml --threads $(DEMO_THREADS)
 	@echo
-	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf \
+	  --reference examples/reference/cu-emt-rdf-800K.csv --reference-label "EMT (ASE), same conditions"
 	@echo
 	@echo "== g(r) against ASE's EMT at the same conditions (examples/reference/cu-emt-rdf-800K.csv)"
 	-python3 examples/compare-rdf.py out/cu-md/rdf.csv
@@ -164,7 +165,8 @@ validate-lj-liquid: release
 ## cu-md: 108 Cu atoms at 800 K with the fitted potential, g(r) against EMT's (examples/reference)
 cu-md: release
 	$(SWIFT) run -c release --skip-build symmd run examples/cu-md.toml
-	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf
+	$(SWIFT) run -c release --skip-build symmd analyze rdf out/cu-md/traj.nc --bins 100 --frames 21: --out out/cu-md/rdf \
+	  --reference examples/reference/cu-emt-rdf-800K.csv --reference-label "EMT (ASE), same conditions"
 	python3 examples/compare-rdf.py out/cu-md/rdf.csv
 
 ## cu-eos: fcc Cu equation of state and vacancy formation energy with the fitted potential beside EMT's

@@ -38,6 +38,8 @@ public struct LinePlot: Sendable {
     public var logX = false
     /// Start the y axis at zero when all values are positive (off for parity plots).
     public var yFromZero = true
+    /// The same range on both axes (a parity plot: y = x is the diagonal); use a square `size`.
+    public var equalAxes = false
 
     /// A plot of `series` with a title and axis labels (units in the labels).
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
@@ -62,8 +64,24 @@ public struct LinePlot: Sendable {
         return out
     }
 
-    /// A short tick label (`%g` with 4 significant digits).
-    static func label(_ v: Double) -> String { String(format: "%.4g", v) }
+    /// A short tick label: whole numbers as they are (25000, not 2.5e+04), powers of ten as 10ⁿ,
+    /// others with 4 significant digits and a ×10ⁿ exponent when needed.
+    static func label(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        if v == v.rounded(), abs(v) < 1e7 { return String(format: "%.0f", v) }
+        let k = log10(abs(v))
+        if v > 0, abs(k - k.rounded()) < 1e-9, abs(k) >= 4 { return "10" + superscript(Int(k.rounded())) }
+        let s = String(format: "%.4g", v)
+        guard let e = s.firstIndex(of: "e") else { return s }
+        let mantissa = String(s[..<e]), exponent = Int(s[s.index(after: e)...]) ?? 0
+        return (mantissa == "1" ? "" : mantissa + "×") + "10" + superscript(exponent)
+    }
+
+    /// An integer in Unicode superscript digits (−5 → ⁻⁵).
+    static func superscript(_ n: Int) -> String {
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return (n < 0 ? "⁻" : "") + String(String(abs(n)).map { digits[Int(String($0))!] })
+    }
 
     /// Text with `&`, `<`, `>`, `"` escaped for XML.
     static func escape(_ s: String) -> String {
@@ -74,7 +92,7 @@ public struct LinePlot: Sendable {
     /// The plot as an SVG document (one `polyline` per series, non-finite points skipped).
     public var svg: String {
         let (w, h) = size
-        let left = 80.0, right = 20.0, top = 40.0, bottom = 60.0
+        let left = 80.0, right = 40.0, top = 40.0, bottom = 60.0
         let pw = w - left - right, ph = h - top - bottom
         let logY = self.logY, logX = self.logX
         func ty(_ y: Double) -> Double { logY ? (y > 0 ? log10(y) : .nan) : y }
@@ -88,10 +106,16 @@ public struct LinePlot: Sendable {
         } else if yFromZero {
             y0 = min(0, y0)
         }
+        if equalAxes && !logX && !logY {
+            x0 = min(x0, y0); x1 = max(x1, y1)
+            let m = 0.04 * (x1 - x0)
+            x0 -= m; x1 += m
+            y0 = x0; y1 = x1
+        }
         if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
         if logX { let m = 0.05 * (x1 - x0); x0 -= m; x1 += m }
         if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
-        let pad = logY ? 0 : 0.05 * (y1 - y0)
+        let pad = logY || equalAxes ? 0 : 0.05 * (y1 - y0)
         y1 += pad
         if y0 < 0 || !yFromZero { y0 -= pad }
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
@@ -124,22 +148,52 @@ public struct LinePlot: Sendable {
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"black\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 15))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         s += "<text x=\"18\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + ph / 2)))\">\(Self.escape(yLabel))</text>\n"
-        for (i, line) in series.enumerated() {
+        // Lines first, then markers on top (a parity plot's points are never hidden by y = x).
+        var pixels: [(Double, Double)] = []
+        let order = series.indices.sorted { !series[$0].markers && series[$1].markers }
+        for i in order {
+            let line = series[i]
             let finite = zip(line.x.map(tx), line.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite }
             let color = colors[i % colors.count]
+            let p = finite.map { (px($0.0), py($0.1)) }
             if line.markers {
-                for (x, y) in finite {
-                    s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"1.6\" fill=\"\(color)\" fill-opacity=\"0.6\"/>"
+                for (x, y) in p {
+                    s += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"2.2\" fill=\"\(color)\" fill-opacity=\"0.65\"/>"
                 }
                 s += "\n"
             } else {
-                let p = finite.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
-                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p)\"/>\n"
+                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
             }
-            if series.count > 1 {
-                let ly = top + 18 * Double(i + 1)
-                s += "<line x1=\"\(f(left + pw - 150))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + pw - 125))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-                s += "<text x=\"\(f(left + pw - 120))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
+            // The points the legend must not cover (lines sampled along their segments).
+            for (k, q) in p.enumerated() {
+                pixels.append(q)
+                if !line.markers, k > 0 {
+                    let a = p[k - 1]
+                    let steps = Int(min(20, max(1, hypot(q.0 - a.0, q.1 - a.1) / 6)))
+                    for t in 1..<max(2, steps) { let u = Double(t) / Double(steps); pixels.append((a.0 + u * (q.0 - a.0), a.1 + u * (q.1 - a.1))) }
+                }
+            }
+        }
+        if series.count > 1 {
+            // The legend in the corner that covers the fewest data, on a white box.
+            let width = 44 + 7.8 * Double(series.map(\.name.count).max() ?? 0), height = 18 * Double(series.count) + 8
+            let corners = [(left + pw - width - 6, top + 6), (left + 6, top + 6), (left + pw - width - 6, top + ph - height - 6),
+                           (left + 6, top + ph - height - 6)]
+            func covered(_ c: (Double, Double)) -> Int {
+                pixels.filter { $0.0 >= c.0 - 4 && $0.0 <= c.0 + width + 4 && $0.1 >= c.1 - 4 && $0.1 <= c.1 + height + 4 }.count
+            }
+            var best = corners[0], fewest = Int.max
+            for c in corners { let n = covered(c); if n < fewest { fewest = n; best = c } }
+            s += "<rect x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
+            for (i, line) in series.enumerated() {
+                let color = colors[i % colors.count]
+                let ly = best.1 + 18 * Double(i + 1)
+                if line.markers {
+                    s += "<circle cx=\"\(f(best.0 + 20))\" cy=\"\(f(ly - 4))\" r=\"3\" fill=\"\(color)\"/>"
+                } else {
+                    s += "<line x1=\"\(f(best.0 + 8))\" y1=\"\(f(ly - 4))\" x2=\"\(f(best.0 + 32))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                }
+                s += "<text x=\"\(f(best.0 + 38))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
             }
         }
         return s + "</svg>\n"

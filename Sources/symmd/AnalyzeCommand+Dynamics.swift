@@ -196,7 +196,7 @@ struct VDOSCommand: ParsableCommand {
             print(String(format: "VDOS over %d frames (dt = %g %@), %d atoms: resolution %.4g %@, up to %.4g %@; main peak at %.4g %@%@",
                          vacf.c.count, vacf.lagTimes[1], u.time, atoms, g.frequencies[1], f, g.frequencies.last!, f, peak, f, wavenumber))
             if let out {
-                let plot = LinePlot(title: "Vibrational density of states", xLabel: "ν (\(f))", yLabel: "g(ν) (1/(\(f)))",
+                let plot = LinePlot(title: "Vibrational density of states", xLabel: "ν (\(f))", yLabel: "g(ν) (1/\(f))",
                                     series: [.init(name: "VDOS", x: g.frequencies, y: g.dos)])
                 let header = metal ? ["nu_THz", "vdos_per_THz", "wavenumber_cm-1"] : ["nu_per_tau", "vdos_tau"]
                 let columns = metal ? [g.frequencies, g.dos, g.wavenumbers] : [g.frequencies, g.dos]
@@ -268,10 +268,11 @@ struct ThermoCommand: ParsableCommand {
                 let kept = table.names.indices.filter { table.names[$0] != "step" && table.names[$0] != "time" }
                 let header = ["time_\(u.ascii.time)"] + kept.map { table.names[$0] + (ascii[table.names[$0]].map { "_" + $0 } ?? "") }
                 let mean = BlockAverage(temperature, blocks: blocks)!.mean
-                let plot = LinePlot(title: "Temperature (mean \(String(format: "%.4g", mean)) \(u.temperature))", xLabel: "t (\(u.time))",
+                var plot = LinePlot(title: "Temperature (mean \(String(format: "%.4g", mean)) \(u.temperature))", xLabel: "t (\(u.time))",
                                     yLabel: "T (\(u.temperature))",
                                     series: [.init(name: "T", x: time, y: temperature),
                                              .init(name: "block mean", x: [time.first!, time.last!], y: [mean, mean])])
+                plot.yFromZero = false   // the fluctuations are the point, not the distance from 0 K
                 let paths = try AnalysisOutput.write(prefix: out, header: header,
                                                      columns: [time] + kept.map { table.columns[$0] }, plot: plot, inputs: [csv])
                 print("written: \(paths.joined(separator: ", "))")

@@ -76,6 +76,9 @@ struct RDFCommand: ParsableCommand {
     @Option(help: "Number of bins.") var bins: Int = 200
     @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
     @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "A reference g(r) to draw over ours: a CSV whose first two columns are r and g (e.g. examples/reference/cu-emt-rdf-800K.csv).")
+    var reference: String?
+    @Option(help: "Legend name of --reference (default: its file name).") var referenceLabel: String?
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
@@ -119,8 +122,15 @@ struct RDFCommand: ParsableCommand {
                          rdf.frames, bins, rdf.rMax, length, peak.g, peak.r, length))
             if let out {
                 let label = pairs ?? "all-all"
+                var series: [LinePlot.Series] = [.init(name: "g(r), symmd", x: rdf.r, y: rdf.g)]
+                if let reference {
+                    let table = try ThermoTable(parsing: String(contentsOfFile: reference, encoding: .utf8), file: reference)
+                    guard table.columns.count >= 2 else { throw ValidationError("--reference \(reference): expected columns r,g") }
+                    series.append(.init(name: referenceLabel ?? URL(fileURLWithPath: reference).deletingPathExtension().lastPathComponent,
+                                        x: table.columns[0], y: table.columns[1]))
+                }
                 let plot = LinePlot(title: "Radial distribution function g(r), \(label)", xLabel: "r (\(UnitLabels(traj.units).length))", yLabel: "g(r)",
-                                    series: [.init(name: "g(r)", x: rdf.r, y: rdf.g)])
+                                    series: series)
                 let paths = try AnalysisOutput.write(prefix: out, header: ["r", "g", "coordination"],
                                                      columns: [rdf.r, rdf.g, rdf.coordination], plot: plot, inputs: [trajectory])
                 print("written: \(paths.joined(separator: ", "))")

@@ -48,17 +48,22 @@ struct TestCommand: ParsableCommand {
                     ePred.append(o.energy / n)
                     if let f = p.frame.forces { fRef += f; fPred += o.forces }
                 }
-                func parity(_ name: String, _ unit: String, _ x: [Double], _ y: [Double]) throws {
+                func parity(_ name: String, _ unit: String, _ x: [Double], _ y: [Double], points: String) throws {
                     let lo = min(x.min() ?? 0, y.min() ?? 0), hi = max(x.max() ?? 1, y.max() ?? 1)
-                    var plot = LinePlot(title: "Parity: \(name)", xLabel: "reference (\(unit))", yLabel: "predicted (\(unit))",
-                                        series: [LinePlot.Series(name: "frames", x: x, y: y, markers: true),
-                                                 LinePlot.Series(name: "y = x", x: [lo, hi], y: [lo, hi])])
+                    let rmse = (zip(x, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(max(1, x.count))).squareRoot()
+                    let milli = unit.hasPrefix("eV") ? "m" + unit : unit
+                    var plot = LinePlot(title: "Parity: \(name), RMSE \(String(format: "%.3g", unit.hasPrefix("eV") ? 1000 * rmse : rmse)) \(milli)",
+                                        xLabel: "reference (\(unit))", yLabel: "predicted (\(unit))",
+                                        series: [LinePlot.Series(name: "y = x", x: [lo, hi], y: [lo, hi]),
+                                                 LinePlot.Series(name: "\(x.count) \(points)", x: x, y: y, markers: true)])
                     plot.yFromZero = false
+                    plot.equalAxes = true
+                    plot.size = (560, 560)
                     _ = try AnalysisOutput.write(prefix: "\(out)-\(name)", header: ["reference", "predicted"], columns: [x, y], plot: plot, inputs: [model] + data)
                 }
                 try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
-                try parity("energy", "eV/atom", eRef, ePred)
-                if !fRef.isEmpty { try parity("force", "eV/Å", fRef, fPred) }
+                try parity("energy", "eV/atom", eRef, ePred, points: "frames")
+                if !fRef.isEmpty { try parity("force", "eV/Å", fRef, fPred, points: "force components") }
             }
             if json {
                 func num(_ x: Double?) -> String { x.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }

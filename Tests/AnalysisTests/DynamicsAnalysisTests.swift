@@ -1,4 +1,4 @@
-import Analysis
+@testable import Analysis
 import Atomistics
 import Foundation
 #if canImport(FoundationXML)
@@ -209,6 +209,29 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         #expect(counter.polylinePoints == [57, 57])
         #expect(counter.texts.joined().contains("r (Å)"))
         #expect(counter.texts.joined().contains("g(r) <A&B>"))
+    }
+
+    /// The legend goes to the corner with the fewest data (a curve rising to the top right puts it
+    /// top left), on a box; steps print as whole numbers; markers are drawn after lines and show as
+    /// dots in the legend; equal axes for a parity plot.
+    @Test func legendTicksAndParity() throws {
+        let x = (0...100).map { Double($0) * 250 }
+        let rising = LinePlot(title: "t", xLabel: "step", yLabel: "y",
+                              series: [.init(name: "a", x: x, y: x.map { $0 * $0 }), .init(name: "b", x: x, y: x.map { $0 * $0 * 0.9 })])
+        let svg = rising.svg
+        #expect(svg.contains(">25000</text>") && !svg.contains("e+04"))
+        let box = try #require(svg.split(separator: "\n").first { $0.hasPrefix("<rect") && $0.contains("fill-opacity=\"0.85\"") })
+        let bx = Double(box.split(separator: "\"")[1])!
+        #expect(bx < 200, "legend at x = \(bx): expected the top-left corner, away from the rising curves")
+        #expect(LinePlot.label(1e-5) == "10⁻⁵" && LinePlot.label(0.25) == "0.25" && LinePlot.label(3e-7) == "3×10⁻⁷")
+        var parity = LinePlot(title: "p", xLabel: "ref", yLabel: "pred",
+                              series: [.init(name: "y = x", x: [-1, 3], y: [-1, 3]), .init(name: "points", x: [0, 1, 2], y: [0.1, 0.9, 2.2], markers: true)])
+        parity.equalAxes = true
+        parity.yFromZero = false
+        let p = parity.svg
+        let firstCircle = try #require(p.range(of: "<circle")), polyline = try #require(p.range(of: "<polyline"))
+        #expect(polyline.lowerBound < firstCircle.lowerBound, "points drawn over the y = x line")
+        #expect(p.contains("r=\"3\""), "a dot in the legend for the markers")
     }
 
     /// A log–log plot: x ticks at 1, 2, 5 × 10^k inside the range, equal ratios equally spaced,
