@@ -12,13 +12,17 @@ public struct LinePlot: Sendable {
         public var y: [Double]
         /// Draw unconnected dots (a scatter, e.g. a parity plot) instead of a line.
         public var markers: Bool
+        /// A reference line: dashed, grey, drawn over the data lines so a curve lying on it
+        /// cannot hide it.
+        public var reference: Bool
 
         /// A series of paired x and y values (the shorter one sets the count).
-        public init(name: String, x: [Double], y: [Double], markers: Bool = false) {
+        public init(name: String, x: [Double], y: [Double], markers: Bool = false, reference: Bool = false) {
             self.name = name
             self.x = x
             self.y = y
             self.markers = markers
+            self.reference = reference
         }
     }
 
@@ -150,11 +154,13 @@ public struct LinePlot: Sendable {
         s += "<text x=\"18\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + ph / 2)))\">\(Self.escape(yLabel))</text>\n"
         // Lines first, then markers on top (a parity plot's points are never hidden by y = x).
         var pixels: [(Double, Double)] = []
-        let order = series.indices.sorted { !series[$0].markers && series[$1].markers }
+        func layer(_ s: Series) -> Int { s.markers ? 2 : (s.reference ? 1 : 0) }
+        let order = series.indices.sorted { layer(series[$0]) < layer(series[$1]) || (layer(series[$0]) == layer(series[$1]) && $0 < $1) }
         for i in order {
             let line = series[i]
             let finite = zip(line.x.map(tx), line.y.map(ty)).filter { $0.0.isFinite && $0.1.isFinite }
-            let color = colors[i % colors.count]
+            let color = line.reference ? "#444" : colors[i % colors.count]
+            let dash = line.reference ? " stroke-dasharray=\"6 4\"" : ""
             let p = finite.map { (px($0.0), py($0.1)) }
             if line.markers {
                 for (x, y) in p {
@@ -162,7 +168,7 @@ public struct LinePlot: Sendable {
                 }
                 s += "\n"
             } else {
-                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(p.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
+                s += "<polyline fill=\"none\" stroke=\"\(color)\"\(dash) stroke-width=\"1.5\" points=\"\(p.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
             }
             // The points the legend must not cover (lines sampled along their segments).
             for (k, q) in p.enumerated() {
@@ -186,12 +192,13 @@ public struct LinePlot: Sendable {
             for c in corners { let n = covered(c); if n < fewest { fewest = n; best = c } }
             s += "<rect x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
             for (i, line) in series.enumerated() {
-                let color = colors[i % colors.count]
+                let color = line.reference ? "#444" : colors[i % colors.count]
+                let dash = line.reference ? " stroke-dasharray=\"6 4\"" : ""
                 let ly = best.1 + 18 * Double(i + 1)
                 if line.markers {
                     s += "<circle cx=\"\(f(best.0 + 20))\" cy=\"\(f(ly - 4))\" r=\"3\" fill=\"\(color)\"/>"
                 } else {
-                    s += "<line x1=\"\(f(best.0 + 8))\" y1=\"\(f(ly - 4))\" x2=\"\(f(best.0 + 32))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                    s += "<line x1=\"\(f(best.0 + 8))\" y1=\"\(f(ly - 4))\" x2=\"\(f(best.0 + 32))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\"\(dash) stroke-width=\"2\"/>"
                 }
                 s += "<text x=\"\(f(best.0 + 38))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
             }

@@ -57,9 +57,9 @@ enum Report {
         if !plain.isEmpty {
             series.append(LinePlot.Series(name: "MLP, rotated valid.", x: plain.map { Double($0.frames) }, y: plain.map(\.forceRotated)))
         }
-        // The reference first, so that lines lying on it (the augmented MLP) are drawn over it.
+        // The reference dashed and drawn over the lines, so the augmented MLP lying on it cannot hide it.
         if let lo = sizes.min(), let hi = sizes.max() {
-            series.insert(LinePlot.Series(name: "F = 0 (data RMS)", x: [Double(lo), Double(hi)], y: [zeroForce, zeroForce]), at: 0)
+            series.append(LinePlot.Series(name: "F = 0 (data RMS)", x: [Double(lo), Double(hi)], y: [zeroForce, zeroForce], reference: true))
         }
         var plot = LinePlot(title: "Copper EMT: validation force error vs training frames (\(results.first?.steps ?? 0) steps each)",
                             xLabel: "training frames (32 atoms each)", yLabel: "force RMSE (eV/Å)", series: series)
