@@ -66,12 +66,12 @@ struct MSDCommand: ParsableCommand {
             """))
 
     @Argument(help: "Trajectory file (.nc, .extxyz/.xyz; metal units).") var trajectory: String
-    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
+    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive; default: every frame).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
     @Option(help: "Fit range as fractions of the longest lag, LO:HI.") var fit: String = "0.2:0.8"
     @Flag(help: "Keep the drift of the centre of mass (by default it is removed, as LAMMPS compute msd com yes).")
     var keepDrift = false
-    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg (default: print the summary only, write nothing).") var out: String?
 
     func run() throws {
         try userFacing {
@@ -145,9 +145,9 @@ struct VACFCommand: ParsableCommand {
             """))
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
-    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
+    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive; default: every frame).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
-    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg (default: print the summary only, write nothing).") var out: String?
 
     func run() throws {
         try userFacing {
@@ -182,9 +182,9 @@ struct VDOSCommand: ParsableCommand {
             """))
 
     @Argument(help: "Trajectory file with velocities (.nc, or .extxyz with vel or momenta; metal units).") var trajectory: String
-    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
+    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive; default: every frame).") var frames: FrameSelection?
     @Option(help: "Time between selected frames in ps (default: from the frames' time keys).") var dt: Double?
-    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg (default: print the summary only, write nothing).") var out: String?
 
     func run() throws {
         try userFacing {
@@ -225,7 +225,7 @@ struct ThermoCommand: ParsableCommand {
     @Option(help: "Number of blocks.") var blocks: Int = 5
     @Option(help: "Leave out rows before this time (ps in metal, τ in lj): the equilibration.") var skip: Double = 0
     @Option(help: "Unit style of the run that wrote the CSV: metal (K, eV, bar) or lj (reduced: ε/k_B, ε, ε/σ³).") var units: String = "metal"
-    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg (default: print the summary only, write nothing).") var out: String?
 
     func run() throws {
         try userFacing {

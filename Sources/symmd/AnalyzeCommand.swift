@@ -74,8 +74,8 @@ struct RDFCommand: ParsableCommand {
     @Option(help: "average-volume (MDAnalysis InterRDF, default) or per-frame (LAMMPS compute rdf) when the volume changes.")
     var normalization: String = "average-volume"
     @Option(help: "Number of bins.") var bins: Int = 200
-    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive).") var frames: FrameSelection?
-    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg.") var out: String?
+    @Option(help: "Frames START:STOP:STEP (Python slice, STOP exclusive; default: every frame).") var frames: FrameSelection?
+    @Option(help: "Output file prefix: writes PREFIX.csv and PREFIX.svg (default: print the summary only, write nothing).") var out: String?
     @Option(help: "A reference g(r) to draw over ours: a CSV whose first two columns are r and g (e.g. examples/reference/cu-emt-rdf-800K.csv).")
     var reference: String?
     @Option(help: "Legend name of --reference (default: its file name).") var referenceLabel: String?

@@ -23,7 +23,7 @@ struct ConvertCommand: ParsableCommand {
 
     @Argument(help: "Input file (.nc, .extxyz/.xyz, .data/.lmp).") var input: String
     @Argument(help: "Output file (.nc, .extxyz/.xyz, .data/.lmp), replaced if it exists.") var output: String
-    @Option(help: "Time between frames (ps) for an input without times.") var dt: Double?
+    @Option(help: "Time between frames (ps) for an input without times (default: time 0 on every frame, said so).") var dt: Double?
     @Option(help: "The frame a LAMMPS data output holds (0-based; negative counts from the end).") var frame: Int = -1
     @OptionGroup var reading: ReadingOptions
 
