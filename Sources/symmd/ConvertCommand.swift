@@ -35,6 +35,9 @@ struct ConvertCommand: ParsableCommand {
             try AnalysisOutput.refuseOverwriting([input], with: [outURL])
             var traj = try reading.read(inURL.path)
             guard !traj.frames.isEmpty else { throw ValidationError("\(input): no frames") }
+            if dt == nil && !traj.hasTimes && traj.frames.count > 1 {
+                printError("note: \(input) gives no frame times; every frame gets time 0 (give --dt PS for the spacing)")
+            }
             if let dt {
                 guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
                 if !traj.hasTimes {
