@@ -13,6 +13,10 @@ public enum NeuralPotentialError: Error, Equatable, CustomStringConvertible {
     /// Particles, types or a neighbor list handed in by a caller (C API, simulator) that are
     /// inconsistent or out of range.
     case invalidInput(String)
+    /// A `model_devi.out` line that does not parse (file, 1-based line, what was there).
+    case badModelDeviationFile(file: String, line: Int, found: String)
+    /// Committee models that cannot be compared (different type maps or cutoffs).
+    case incompatibleCommittee(String)
 
     /// One line naming the problem and where it is.
     public var description: String {
@@ -29,6 +33,10 @@ public enum NeuralPotentialError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(problem)"
         case let .invalidInput(problem):
             return "invalid input: \(problem)"
+        case let .badModelDeviationFile(file, line, found):
+            return "\(file):\(line): expected a model_devi.out row (step and 7 numbers), found '\(found)'"
+        case let .incompatibleCommittee(problem):
+            return "committee: \(problem)"
         }
     }
 }

@@ -177,6 +177,8 @@ public struct RunDeck: @unchecked Sendable {
     /// The LAMMPS dump (`[output] dump = { file = "….lammpstrj", every, velocities, forces,
     /// per_atom_energy }`).
     public var dump: OutputSpec?
+    /// The committee's model deviation (`[output] model_devi = { file, every }`).
+    public var modelDevi: OutputSpec?
     /// Checkpoints, when asked for.
     public var checkpoint: OutputSpec?
     /// `[output] walltime = "HH:MM:SS"`: the run stops cleanly (checkpoint, flushed outputs) before
@@ -364,7 +366,7 @@ public struct RunDeck: @unchecked Sendable {
         // [output]
         var thermo = OutputSpec(file: nil, every: 100)
         var columns: [ThermoColumn] = []
-        var trajectory: OutputSpec?, checkpoint: OutputSpec?, dump: OutputSpec?
+        var trajectory: OutputSpec?, checkpoint: OutputSpec?, dump: OutputSpec?, modelDevi: OutputSpec?
         if let out = try top.table("output") {
             func stream(_ key: String, needsFile: Bool) throws -> OutputSpec? {
                 guard let t = try out.table(key) else { return nil }
@@ -401,6 +403,7 @@ public struct RunDeck: @unchecked Sendable {
             thermo = try stream("thermo", needsFile: false) ?? thermo
             trajectory = try stream("trajectory", needsFile: true)
             dump = try stream("dump", needsFile: true)
+            modelDevi = try stream("model_devi", needsFile: true)
             if let d = dump?.file, !["lammpstrj", "dump"].contains(d.pathExtension.lowercased()) {
                 throw out.error(.nonPhysical, "dump", expected: "a LAMMPS dump file ending in .lammpstrj or .dump", found: d.lastPathComponent)
             }
@@ -418,6 +421,7 @@ public struct RunDeck: @unchecked Sendable {
         thermoColumns = columns
         self.trajectory = trajectory
         self.dump = dump
+        self.modelDevi = modelDevi
         self.checkpoint = checkpoint
         try top.finish()
     }

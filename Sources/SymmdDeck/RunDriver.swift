@@ -304,7 +304,8 @@ public final class RunDriver {
     private func openReporters(restart: (step: Int, time: Double)?) throws {
         var outputs: [(URL, String)] = []
         for (spec, key) in [(deck.thermo, "output.thermo.file"), (deck.trajectory, "output.trajectory.file"),
-                            (deck.dump, "output.dump.file"), (deck.checkpoint, "output.checkpoint.file")] {
+                            (deck.dump, "output.dump.file"), (deck.modelDevi, "output.model_devi.file"),
+                            (deck.checkpoint, "output.checkpoint.file")] {
             if let url = spec?.file { outputs.append((url, key)) }
         }
         lock = try OutputLock(outputs, deckFile: deck.url.path)

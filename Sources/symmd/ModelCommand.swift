@@ -3,12 +3,12 @@ import Foundation
 import NeuralPotentials
 import SymmdDeck
 
-/// `symmd model init|info`: untrained models from a fit deck, and what a model file holds.
+/// `symmd model init|info|devi`: untrained models from a fit deck, what a model file holds, a committee's deviation.
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Create an untrained deep-potential model from a fit deck, or describe a model file.",
-        subcommands: [ModelInitCommand.self, ModelInfoCommand.self])
+        abstract: "Create an untrained deep-potential model from a fit deck, describe a model file, or compute a committee's model deviation.",
+        subcommands: [ModelInitCommand.self, ModelInfoCommand.self, ModelDeviCommand.self])
 }
 
 /// `symmd model init FITDECK --seed S -o FILE`.

@@ -101,6 +101,7 @@ public enum RunReporters {
         ExtXYZTrajectoryReporter.make,
         NetCDFTrajectoryReporter.make,
         LAMMPSDumpReporter.make,
+        ModelDeviationReporter.make,
         CheckpointReporter.make,
     ]
 }
