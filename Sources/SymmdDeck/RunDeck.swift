@@ -1,4 +1,5 @@
 import Atomistics
+import NeuralPotentials
 import Foundation
 import TOMLKit
 import TrajectoryIO
@@ -422,6 +423,12 @@ public struct RunDeck: @unchecked Sendable {
         self.trajectory = trajectory
         self.dump = dump
         self.modelDevi = modelDevi
+        // Checked here, before any output file is opened (a reporter that failed later would
+        // leave the earlier outputs truncated).
+        if modelDevi != nil && !(potential is CommitteePotential) {
+            throw DeckError(.missingKey, file: url.path, key: "output.model_devi",
+                            expected: "a [potential] kind = \"deep\" with committee = [\"b.sdp\", …] (the models to compare)", found: "no committee")
+        }
         self.checkpoint = checkpoint
         try top.finish()
     }

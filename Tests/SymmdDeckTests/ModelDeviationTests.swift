@@ -111,6 +111,15 @@ struct ModelDeviationTests {
         let plain = deck.replacingOccurrences(of: "committee = [\"m2.sdp\", \"m3.sdp\"]\n", with: "")
         let e = try deckError(plain, dir: dir)
         #expect(e.key == "output.model_devi" && e.description.contains("committee"))
+        // …before any output was touched: the earlier run's trajectory is intact.
+        #expect(try String(contentsOf: dir.appendingPathComponent("traj.extxyz"), encoding: .utf8).hasPrefix("32\n"))
+        // DP-GEN's selection from the run's own file and trajectory.
+        let sel = try runSymmd(["select", "--devi", dir.appendingPathComponent("run_devi.out").path,
+                                "--traj", dir.appendingPathComponent("traj.extxyz").path, "--trust-lo", "1e-4", "--trust-hi", "3e-4",
+                                "--max", "1", "--seed", "3", "-o", dir.appendingPathComponent("cand.extxyz").path])
+        #expect(sel.status == 0 && sel.out.contains("5 frames: accurate 1 (20.00%), candidate 2 (40.00%), failed 2 (40.00%); 1 candidates"), "\(sel.out) \(sel.err)")
+        let cand = try String(contentsOf: dir.appendingPathComponent("cand.extxyz"), encoding: .utf8)
+        #expect(cand.split(separator: "\n").filter { $0 == "32" }.count == 1)
     }
 
     /// Committees that cannot be compared, and a malformed file, are refused naming why.
