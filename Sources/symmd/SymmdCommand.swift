@@ -17,5 +17,5 @@ struct SymmdCommand: ParsableCommand {
             """),
         version: SymmdVersion.string,
         subcommands: [RunCommand.self, EvalCommand.self, AnalyzeCommand.self, ConvertCommand.self, FitCommand.self, TestCommand.self,
-                      ModelCommand.self, SelectCommand.self, CheckSymmetryCommand.self, KIMCommand.self])
+                      ModelCommand.self, SelectCommand.self, LearnCommand.self, LabelCommand.self, CheckSymmetryCommand.self, KIMCommand.self])
 }

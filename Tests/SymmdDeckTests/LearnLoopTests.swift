@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import SymmdDeck
+
+/// `symmd learn` on a tiny copper loop: EAM (`symmd label`) as the labeller.
+@Suite("active-learning loop")
+struct LearnLoopTests {
+    /// The loop's folder: fit deck, EAM labeller deck, loop deck with `labeller` given.
+    static func setUp(_ name: String, labeller: String? = nil) throws -> URL {
+        let dir = try tempDir(name)
+        let data = fixtures.appendingPathComponent("cu-emt-3.extxyz").path
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("Cu_u3.eam"), to: dir.appendingPathComponent("Cu_u3.eam"))
+        try """
+            [data]
+            type_map = ["Cu"]
+            train = ["\(data)"]
+            [model.descriptor]
+            rcut = 4.0
+            rcut_smth = 3.0
+            sel = [40]
+            neuron = [4, 8]
+            axis_neuron = 4
+            [model.fitting]
+            neuron = [8, 8]
+            [training]
+            steps = 20
+            seed = 3
+            decay_steps = 10
+            display_every = 10
+            [output]
+            model = "unused.sdp"
+            """.write(to: dir.appendingPathComponent("fit.toml"), atomically: true, encoding: .utf8)
+        try "units = \"metal\"\n[potential]\nkind = \"eam\"\nfile = \"Cu_u3.eam\"\nelements = [\"Cu\"]\n"
+            .write(to: dir.appendingPathComponent("eam.toml"), atomically: true, encoding: .utf8)
+        let bin = try #require(symmdBinary).path
+        try """
+            fit = "fit.toml"
+            labeller = "\(labeller ?? "\(bin) label --deck eam.toml {in} {out}")"
+            work = "work"
+            models = 2
+            iterations = 2
+            trust_lo = 0.0
+            trust_hi = 100.0
+            max_candidates = 2
+            stop_fraction = 0.0
+            seed = 5
+            holdout = "\(data)"
+            [[explore]]
+            structure = "\(data)"
+            temperatures = [300]
+            steps = 10
+            timestep = 0.001
+            every = 5
+            """.write(to: dir.appendingPathComponent("learn.toml"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// Killed after any phase and started again, the loop ends exactly where an uninterrupted one
+    /// does (training and exploration are seeded; a phase is done or redone whole).
+    @Test(.timeLimit(.minutes(5)))
+    func resumesWhereItStopped() throws {
+        let whole = try Self.setUp("learn-whole")
+        let loop = try LearnLoop(deck: try LearnDeck(contentsOf: whole.appendingPathComponent("learn.toml")))
+        try loop.run()
+        #expect(loop.state.finished == "budget" && loop.state.history.count == 2)
+        #expect(loop.state.history.map(\.labelled) == [2, 2] && loop.state.history.map(\.trainingFrames) == [3, 5])
+        #expect(loop.state.history.allSatisfy { $0.holdoutForceRMSE != nil && $0.explored == 3 })
+
+        let killed = try Self.setUp("learn-killed")
+        let deck = try LearnDeck(contentsOf: killed.appendingPathComponent("learn.toml"))
+        for (i, phase) in [(0, "explore"), (0, "label"), (1, "train"), (1, "select")] {
+            try LearnLoop(deck: deck).run(stopAfter: (i, phase))
+        }
+        // A half-written exploration (a kill inside the phase) is redone, not trusted.
+        try? FileManager.default.removeItem(at: killed.appendingPathComponent("work/iter.001/explore.000/done"))
+        let resumed = try LearnLoop(deck: deck)
+        try resumed.run()
+        #expect(resumed.state.history == loop.state.history)
+    }
+
+    /// A labeller that fails, or writes frames without forces: one message, the state untouched.
+    @Test(.timeLimit(.minutes(5)))
+    func badLabellersLeaveTheStateUntouched() throws {
+        for (labeller, words) in [("false {in} {out}", "the labeller failed (exit 1)"),
+                                  ("cp {in} {out}", "no energy")] {
+            let dir = try Self.setUp("learn-bad", labeller: labeller)
+            let deck = try LearnDeck(contentsOf: dir.appendingPathComponent("learn.toml"))
+            let loop = try LearnLoop(deck: deck)
+            do {
+                try loop.run()
+                Issue.record("\(labeller): the loop should have stopped")
+            } catch let e as LearnError {
+                #expect(e.description.contains(words) && e.description.contains("state is unchanged"), "\(e)")
+            }
+            let state = try LearnLoop(deck: deck).state
+            #expect(state.iteration == 0 && state.phase == "label" && state.added.isEmpty)
+        }
+    }
+}
