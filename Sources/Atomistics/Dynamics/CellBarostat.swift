@@ -72,14 +72,7 @@ public struct CellBarostat: Sendable, Codable, Equatable {
     /// - Throws: `AtomisticsError.invalidParameter` for a non-periodic direction or an anisotropic
     ///   barostat on a cell that is not LAMMPS's restricted form.
     public func validate(_ s: System) throws {
-        guard s.box.periodic.allSatisfy({ $0 }) else {
-            throw AtomisticsError.invalidParameter(name: "barostat", expected: "a cell periodic in x, y and z", found: "periodic \(s.box.periodic)")
-        }
-        if coupling == .aniso && !s.box.isLAMMPSRestricted {
-            throw AtomisticsError.invalidParameter(name: "barostat coupling \"aniso\"",
-                                                   expected: "a cell with a along x and b in the xy plane (LAMMPS's restricted triclinic form)",
-                                                   found: "a general cell")
-        }
+        try coupling.requireMovableCell(s, name: "barostat")
     }
 
     /// The deformation μ (row-major 3×3) for one step of `dt` (ps in metal) from the current

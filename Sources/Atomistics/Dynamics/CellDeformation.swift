@@ -46,3 +46,21 @@ extension System {
     }
 }
 
+
+extension PressureCoupling {
+    /// Checks that `s`'s cell can move as this coupling moves it: periodic in x, y and z, and for
+    /// `aniso` and `tri` in LAMMPS's restricted form (a along x, b in the xy plane). `name` says
+    /// what asks (a barostat, `relax_cell`) in the error.
+    ///
+    /// - Throws: `AtomisticsError.invalidParameter` saying what the cell must be.
+    public func requireMovableCell(_ s: System, name: String) throws {
+        guard s.box.periodic.allSatisfy({ $0 }) else {
+            throw AtomisticsError.invalidParameter(name: name, expected: "a cell periodic in x, y and z", found: "periodic \(s.box.periodic)")
+        }
+        if self != .iso && !s.box.isLAMMPSRestricted {
+            throw AtomisticsError.invalidParameter(name: "\(name) coupling \"\(rawValue)\"",
+                                                   expected: "a cell with a along x and b in the xy plane (LAMMPS's restricted triclinic form; `symmd convert` to .data writes one)",
+                                                   found: "a general cell")
+        }
+    }
+}

@@ -179,14 +179,7 @@ public struct CellRelaxation: Sendable, Codable, Equatable {
     /// - Throws: `AtomisticsError.invalidParameter` for a non-periodic cell, or aniso/tri on a
     ///   cell not in LAMMPS's restricted form.
     public func validate(_ s: System) throws {
-        guard s.box.periodic.allSatisfy({ $0 }) else {
-            throw AtomisticsError.invalidParameter(name: "relax_cell", expected: "a cell periodic in x, y and z", found: "periodic \(s.box.periodic)")
-        }
-        if coupling != .iso && !s.box.isLAMMPSRestricted {
-            throw AtomisticsError.invalidParameter(name: "relax_cell \"\(coupling.rawValue)\"",
-                                                   expected: "a cell with a along x and b in the xy plane (LAMMPS's restricted triclinic form)",
-                                                   found: "a general cell")
-        }
+        try coupling.requireMovableCell(s, name: "relax_cell")
     }
 
     /// −∂(U + P₀V)/∂L / N for the moving components of L (energy units; row-major 3×3): the

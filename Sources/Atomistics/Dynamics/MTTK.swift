@@ -68,14 +68,7 @@ public struct MTTK: Integrator, Codable, Equatable {
     /// - Throws: `AtomisticsError.invalidParameter` for a non-periodic direction, or an
     ///   anisotropic/triclinic barostat on a cell that is not LAMMPS's restricted form.
     public func validate(_ s: System) throws {
-        guard s.box.periodic.allSatisfy({ $0 }) else {
-            throw AtomisticsError.invalidParameter(name: "barostat", expected: "a cell periodic in x, y and z", found: "periodic \(s.box.periodic)")
-        }
-        if coupling != .iso && !s.box.isLAMMPSRestricted {
-            throw AtomisticsError.invalidParameter(name: "barostat coupling \"\(coupling.rawValue)\"",
-                                                   expected: "a cell with a along x and b in the xy plane (LAMMPS's restricted triclinic form; `symmd convert` to .data writes one)",
-                                                   found: "a general cell")
-        }
+        try coupling.requireMovableCell(s, name: "barostat")
     }
 
     /// One step (positions Å, velocities Å/ps, cell Å, time ps).
