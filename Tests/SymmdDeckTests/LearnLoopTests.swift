@@ -78,6 +78,23 @@ struct LearnLoopTests {
         #expect(resumed.state.history == loop.state.history)
     }
 
+    /// `pressures` in an exploration: one NPT run (c-rescale) per temperature × pressure.
+    @Test(.timeLimit(.minutes(3)))
+    func npTExploration() throws {
+        let dir = try Self.setUp("learn-npt")
+        let deckURL = dir.appendingPathComponent("learn.toml")
+        let text = try String(contentsOf: deckURL, encoding: .utf8).replacingOccurrences(of: "every = 5", with: "every = 5\npressures = [0, 20000]")
+        try text.write(to: deckURL, atomically: true, encoding: .utf8)
+        let deck = try LearnDeck(contentsOf: deckURL)
+        #expect(deck.explorations[0].pressures == [0, 20000])
+        try LearnLoop(deck: deck).run(stopAfter: (0, "select"))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("work/iter.000").path).filter { $0.hasPrefix("explore.") }
+        #expect(runs.count == 2)
+        let explore = try String(contentsOf: dir.appendingPathComponent("work/iter.000/explore.001/explore.toml"), encoding: .utf8)
+        #expect(explore.contains("kind = \"c-rescale\", pressure = 20000.0"))
+        #expect(try LearnLoop(deck: deck).state.current?.explored == 6)
+    }
+
     /// A labeller that fails, or writes frames without forces: one message, the state untouched.
     @Test(.timeLimit(.minutes(5)))
     func badLabellersLeaveTheStateUntouched() throws {

@@ -23,6 +23,7 @@ import Foundation
 /// steps = 1000
 /// timestep = 0.002                  # ps
 /// every = 20                        # frames (and deviations) every this many steps
+/// pressures = [0, 50000]            # optional, bar: NPT runs (c-rescale), one per T × P
 /// ```
 public struct LearnDeck: Sendable {
     /// One exploration setting.
@@ -37,6 +38,11 @@ public struct LearnDeck: Sendable {
         public var timestep: Double
         /// Interval of frames and deviations (steps).
         public var every: Int
+        /// Pressures (bar) for NPT exploration (c-rescale with the Langevin thermostat), one run per
+        /// temperature × pressure; empty: constant volume.
+        public var pressures: [Double] = []
+        /// Compressibility the c-rescale barostat assumes (1/bar); only its speed depends on it.
+        public var compressibility: Double = 1e-6
     }
 
     /// The loop deck.
@@ -132,8 +138,24 @@ public struct LearnDeck: Sendable {
             let steps = try t.int("steps", "steps per run", minimum: 1) ?? 1000
             let dt = try t.positive("timestep", "timestep (ps)") ?? 0.002
             let every = try t.int("every", "frame interval (steps)", minimum: 1) ?? 20
+            var pressures: [Double] = []
+            if case .array(let a)? = t.raw("pressures") {
+                pressures = try a.map {
+                    switch $0 {
+                    case .double(let d) where d.isFinite: return d
+                    case .int(let i): return Double(i)
+                    default: throw t.error(.wrongType, "pressures", expected: "pressures in bar", found: $0.typeName)
+                    }
+                }
+            } else if let v = t.raw("pressures") {
+                throw t.error(.wrongType, "pressures", expected: "an array of pressures (bar)", found: v.typeName)
+            }
+            let beta = try t.positive("compressibility", "barostat compressibility (1/bar)") ?? 1e-6
             try t.finish()
-            return Exploration(structure: u, temperatures: temps, steps: steps, timestep: dt, every: every)
+            var e = Exploration(structure: u, temperatures: temps, steps: steps, timestep: dt, every: every)
+            e.pressures = pressures
+            e.compressibility = beta
+            return e
         }
         try top.finish()
     }

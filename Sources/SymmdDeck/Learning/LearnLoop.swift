@@ -147,6 +147,8 @@ public final class LearnLoop {
         var run = 0
         for e in deck.explorations {
             for t in e.temperatures {
+              for p in e.pressures.isEmpty ? [nil] : e.pressures.map(Optional.some) {
+                let barostat = p.map { "barostat = { kind = \"c-rescale\", pressure = \($0), tau = 0.5, compressibility = \(e.compressibility) }\n" } ?? ""
                 let dir = folder.appendingPathComponent(String(format: "explore.%03d", run))
                 run += 1
                 if FileManager.default.fileExists(atPath: dir.appendingPathComponent("done").path) { continue }
@@ -168,13 +170,13 @@ public final class LearnLoop {
                     steps = \(e.steps)
                     temperature = \(t)
                     damping = 0.1
-                    [output]
+                    \(barostat)[output]
                     trajectory = { file = "traj.extxyz", every = \(e.every) }
                     model_devi = { file = "model_devi.out", every = \(e.every) }
                     """
                 let url = dir.appendingPathComponent("explore.toml")
                 try text.write(to: url, atomically: true, encoding: .utf8)
-                onMessage?("iteration \(i): exploring \(e.structure.lastPathComponent) at \(t) K")
+                onMessage?("iteration \(i): exploring \(e.structure.lastPathComponent) at \(t) K" + (p.map { " and \($0) bar" } ?? ""))
                 do {
                     try RunDriver(deck: try RunDeck(contentsOf: url)).run()
                 } catch let err as DeckError where err.kind == .runFailed {
@@ -182,6 +184,7 @@ public final class LearnLoop {
                     onMessage?("iteration \(i): exploration stopped early: \(err)")
                 }
                 try "".write(to: dir.appendingPathComponent("done"), atomically: true, encoding: .utf8)
+              }
             }
         }
     }
