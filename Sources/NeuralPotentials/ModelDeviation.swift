@@ -18,8 +18,11 @@ public struct ModelDeviation: Sendable, Equatable {
     public var atomForce: [Double]
 
     /// The deviation of `energies` (eV), `forces` (3N each, eV/Å) and `virials` (9 each, eV) of
-    /// the same frame of `atoms` atoms by each model.
-    public init(energies: [Double], forces: [[Double]], virials: [[Double]], atoms n: Int) {
+    /// the same frame of `atoms` atoms by each model. With `relative` (eV/Å) each atom's force
+    /// deviation is divided by ‖⟨F_i⟩‖ + relative, and with `relativeVirial` (eV) the virial's by
+    /// ‖⟨W⟩/N‖ + relativeVirial: DeePMD-kit's `relative` and `relative_v` levels (dimensionless then).
+    public init(energies: [Double], forces: [[Double]], virials: [[Double]], atoms n: Int,
+                relative: Double? = nil, relativeVirial: Double? = nil) {
         let k = Double(max(1, energies.count))
         func std(_ values: [Double]) -> Double {
             let m = values.reduce(0, +) / k
@@ -29,6 +32,11 @@ public struct ModelDeviation: Sendable, Equatable {
         energy = std(energies.map { $0 / nAtoms })
         var sigma = [Double](repeating: 0, count: 9)
         for c in 0..<9 { sigma[c] = std(virials.map { $0[c] / nAtoms }) }
+        if let level = relativeVirial {
+            var mean = 0.0
+            for c in 0..<9 { let m = virials.reduce(0) { $0 + $1[c] / nAtoms } / k; mean += m * m }
+            sigma = sigma.map { $0 / (mean.squareRoot() + level) }
+        }
         maxVirial = sigma.max() ?? 0
         minVirial = sigma.min() ?? 0
         avgVirial = sigma.reduce(0) { $0 + $1 * $1 }.squareRoot() / 3
@@ -37,6 +45,11 @@ public struct ModelDeviation: Sendable, Equatable {
             var s = 0.0
             for c in 0..<3 { let v = std(forces.map { $0[3 * i + c] }); s += v * v }
             perAtom[i] = s.squareRoot()
+            if let level = relative {
+                var mean = 0.0
+                for c in 0..<3 { let m = forces.reduce(0) { $0 + $1[3 * i + c] } / k; mean += m * m }
+                perAtom[i] /= mean.squareRoot() + level
+            }
         }
         atomForce = perAtom
         maxForce = perAtom.max() ?? 0
@@ -108,10 +121,11 @@ public struct Committee: Sendable {
         self.models = models
     }
 
-    /// The deviation of the models on `system` (each model evaluated with its own list).
+    /// The deviation of the models on `system` (each model evaluated with its own list), with
+    /// DeePMD-kit's optional relative levels (``ModelDeviation/init(energies:forces:virials:atoms:relative:relativeVirial:)``).
     ///
     /// - Throws: what an evaluation throws (an element a model does not know, …).
-    public func deviation(_ system: System) throws -> ModelDeviation {
+    public func deviation(_ system: System, relative: Double? = nil, relativeVirial: Double? = nil) throws -> ModelDeviation {
         var energies = [Double](), forces = [[Double]](), virials = [[Double]]()
         for m in models {
             let r = try m.evaluate(system)
@@ -119,7 +133,8 @@ public struct Committee: Sendable {
             forces.append(r.forces)
             virials.append(r.virial)
         }
-        return ModelDeviation(energies: energies, forces: forces, virials: virials, atoms: system.count)
+        return ModelDeviation(energies: energies, forces: forces, virials: virials, atoms: system.count,
+                              relative: relative, relativeVirial: relativeVirial)
     }
 }
 

@@ -27,6 +27,10 @@ struct ModelDeviCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("out")], help: "The model_devi.out file to write.") var out: String
     @Option(help: "Steps between frames of the trajectory (step = frame index × frequency).") var frequency: Int = 1
     @Flag(help: "Append each atom's force deviation (eV/Å) to every row, as dp model-devi --atomic.") var atomic = false
+    @Option(help: "DeePMD-kit's relative level (eV/Å): each atom's force deviation divided by ‖⟨F_i⟩‖ + this (default: absolute deviations).")
+    var relative: Double?
+    @Option(help: "DeePMD-kit's relative_v level (eV): the virial deviation divided by ‖⟨W⟩/N‖ + this (default: absolute).")
+    var relativeV: Double?
     @OptionGroup var reading: ReadingOptions
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
 
@@ -38,7 +42,11 @@ struct ModelDeviCommand: ParsableCommand {
             let potentials = try models.map { try DeepPotential(contentsOf: $0, warn: printError) }
             let committee = try Committee(potentials, names: models)
             let traj = try reading.read(system)
-            let text = try ModelDeviCommand.deviations(committee, trajectory: traj, frequency: frequency, atomic: atomic)
+            for (name, v) in [("--relative", relative), ("--relative-v", relativeV)] where v.map({ !($0 > 0) }) ?? false {
+                throw ValidationError("\(name): expected a positive level, found \(v!)")
+            }
+            let text = try ModelDeviCommand.deviations(committee, trajectory: traj, frequency: frequency, atomic: atomic,
+                                                       relative: relative, relativeVirial: relativeV)
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(toFile: out, atomically: true, encoding: .utf8)
             print("model deviation of \(models.count) models on \(traj.frames.count) frames → \(out)")
@@ -46,7 +54,8 @@ struct ModelDeviCommand: ParsableCommand {
     }
 
     /// The model_devi.out text of `committee` over `trajectory`.
-    static func deviations(_ committee: Committee, trajectory traj: Trajectory, frequency: Int, atomic: Bool) throws -> String {
+    static func deviations(_ committee: Committee, trajectory traj: Trajectory, frequency: Int, atomic: Bool,
+                           relative: Double? = nil, relativeVirial: Double? = nil) throws -> String {
         var text = ModelDeviation.header + "\n"
         let masses = traj.typeNames.map { Element(symbol: $0)?.mass ?? 1 }
         for (k, f) in traj.frames.enumerated() {
@@ -54,7 +63,7 @@ struct ModelDeviCommand: ParsableCommand {
                 throw ValidationError("frame \(k): expected a cell (the models were trained on periodic frames), found none")
             }
             let s = try System(positions: f.positions, types: traj.types, masses: masses, typeNames: traj.typeNames, box: box)
-            let d = try committee.deviation(s)
+            let d = try committee.deviation(s, relative: relative, relativeVirial: relativeVirial)
             text += d.line(step: k * frequency) + (atomic ? d.atomForce.map { String(format: "%19.6e", $0) }.joined() : "") + "\n"
         }
         return text

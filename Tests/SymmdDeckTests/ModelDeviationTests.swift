@@ -122,6 +122,19 @@ struct ModelDeviationTests {
         #expect(cand.split(separator: "\n").filter { $0 == "32" }.count == 1)
     }
 
+    /// The formulas on numbers worked by hand: two models, one atom; DeePMD-kit's relative levels.
+    @Test func formulasByHand() {
+        // F = (1, 0, 0) and (3, 0, 0): std = 1 per x, mean ‖⟨F⟩‖ = 2; energies 2 and 4 over N = 1: std 1.
+        let w1 = [Double](repeating: 0, count: 9), w2 = [4.0, 0, 0, 0, 0, 0, 0, 0, 0]
+        let d = ModelDeviation(energies: [2, 4], forces: [[1, 0, 0], [3, 0, 0]], virials: [w1, w2], atoms: 1)
+        #expect(d.maxForce == 1 && d.minForce == 1 && d.avgForce == 1 && d.energy == 1)
+        #expect(d.maxVirial == 2 && d.minVirial == 0 && abs(d.avgVirial - 2.0 / 3) < 1e-15)
+        let r = ModelDeviation(energies: [2, 4], forces: [[1, 0, 0], [3, 0, 0]], virials: [w1, w2], atoms: 1, relative: 0.5, relativeVirial: 1)
+        #expect(abs(r.maxForce - 1 / (2 + 0.5)) < 1e-15)       // ‖⟨F⟩‖ = 2
+        #expect(abs(r.maxVirial - 2 / (2 + 1)) < 1e-15)       // ‖⟨W⟩/N‖ = 2
+        #expect(d.line(step: 7).hasPrefix("           7       2.000000e+00"))
+    }
+
     /// Committees that cannot be compared, and a malformed file, are refused naming why.
     @Test func badCommittees() throws {
         let dir = try tempDir("devi-bad")
