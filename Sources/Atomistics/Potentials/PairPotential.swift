@@ -84,11 +84,15 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
     result.reset(atomCount: n)
     // Each combination is compiled apart: without the force shift the loop has no square root
     // (the compiler would otherwise compute it for every pair and select).
-    switch (result.forcesOnly && result.perAtomEnergy == nil && result.perAtomVirial == nil, table.forceShifted) {
-    case (true, false): pairLoop(table, ForcesOnly.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
-    case (true, true): pairLoop(table, ForcesOnly.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
-    case (false, false): pairLoop(table, WithEnergy.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
-    case (false, true): pairLoop(table, WithEnergy.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
+    // Per-atom virials (output steps only) get their own compiled loop, so the energy loop of
+    // every other step carries no per-pair branch for them.
+    switch (result.forcesOnly && result.perAtomEnergy == nil && result.perAtomVirial == nil, table.forceShifted, result.perAtomVirial != nil) {
+    case (true, false, _): pairLoop(table, ForcesOnly.self, NoSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (true, true, _): pairLoop(table, ForcesOnly.self, WithSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, false, false): pairLoop(table, WithEnergy.self, NoSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, true, false): pairLoop(table, WithEnergy.self, WithSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, false, true): pairLoop(table, WithEnergy.self, NoSlope.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
+    case (false, true, true): pairLoop(table, WithEnergy.self, WithSlope.self, WithSlope.self, system: system, neighbors: neighbors, into: &result)
     }
 }
 
@@ -101,7 +105,8 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
 @usableFromInline enum NoSlope: EnergyMode { @usableFromInline static var enabled: Bool { false } }
 
 @usableFromInline
-func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<F>, _ mode: E.Type, _ slope: S.Type, system: System,
+func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode, V: EnergyMode>(_ table: PairTable<F>, _ mode: E.Type, _ slope: S.Type,
+                                                                         _ atomVirials: V.Type, system: System,
                                                neighbors: NeighborList, into result: inout ForceResult) {
     let n = system.count
     let full = neighbors.kind == .full
@@ -196,7 +201,7 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode>(_ table: PairTable<
                         if !full, let pe { pe[j] += 0.5 * u }
                         w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
                         w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
-                        if let pv {
+                        if V.enabled, let pv {
                             // Half the pair's r ⊗ f to each atom (a full list visits the pair from both).
                             let hx = 0.5 * dx, hy = 0.5 * dy, hz = 0.5 * dz
                             @inline(__always) func add(_ v: UnsafeMutablePointer<Double>) {
