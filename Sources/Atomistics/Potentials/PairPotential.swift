@@ -84,9 +84,10 @@ func computePairs<F: PairFunction>(_ table: PairTable<F>, name: String, maxCutof
     result.reset(atomCount: n)
     // Each combination is compiled apart: without the force shift the loop has no square root
     // (the compiler would otherwise compute it for every pair and select).
-    // Per-atom virials (output steps only) get their own compiled loop, so the energy loop of
-    // every other step carries no per-pair branch for them.
-    switch (result.forcesOnly && result.perAtomEnergy == nil && result.perAtomVirial == nil, table.forceShifted, result.perAtomVirial != nil) {
+    // Per-atom energies and virials (output steps only) get their own compiled loop, so the energy
+    // loop of every other step carries no per-pair branch for them.
+    let perAtom = result.perAtomVirial != nil || result.perAtomEnergy != nil
+    switch (result.forcesOnly && !perAtom, table.forceShifted, perAtom) {
     case (true, false, _): pairLoop(table, ForcesOnly.self, NoSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
     case (true, true, _): pairLoop(table, ForcesOnly.self, WithSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
     case (false, false, false): pairLoop(table, WithEnergy.self, NoSlope.self, NoSlope.self, system: system, neighbors: neighbors, into: &result)
@@ -198,7 +199,7 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode, V: EnergyMode>(_ ta
                     }
                     if E.enabled {
                         ei += u
-                        if !full, let pe { pe[j] += 0.5 * u }
+                        if V.enabled, !full, let pe { pe[j] += 0.5 * u }
                         w0 += dx * gx; w1 += dx * gy; w2 += dx * gz
                         w4 += dy * gy; w5 += dy * gz; w8 += dz * gz
                         if V.enabled, let pv {
@@ -216,7 +217,7 @@ func pairLoop<F: PairFunction, E: EnergyMode, S: EnergyMode, V: EnergyMode>(_ ta
                 }
                 f[i3] += fxi; f[i3 &+ 1] += fyi; f[i3 &+ 2] += fzi
                 e += ei
-                if let pe { pe[i] += 0.5 * ei }
+                if V.enabled, let pe { pe[i] += 0.5 * ei }
             }
             en[k] = e * eScale
             let v = vir.baseAddress! + 9 * k
