@@ -57,14 +57,24 @@ public final class FitRunner {
 
     /// Loads the data, builds the model (sel resolved from the data when "auto") and the trainer;
     /// with `restart`, continues from that checkpoint exactly.
-    public init(deck: FitDeck, restart: URL? = nil, validationSampleSize: Int = 20) throws {
+    /// With `startingFrom` (a model file of the same architecture) training starts from its weights
+    /// and normalisation instead of fresh ones (DP-GEN's `init_model`; the optimiser starts anew).
+    public init(deck: FitDeck, restart: URL? = nil, startingFrom: URL? = nil, validationSampleSize: Int = 20) throws {
         self.deck = deck
         let (train, skippedTrain) = try deck.loadTrainingData()
         let (valid, skippedValid) = deck.validFiles.isEmpty ? ([], []) : try deck.loadValidationData()
         skipped = skippedTrain + skippedValid
-        let model = try deck.initialModel(seed: deck.training.seed, frames: train)
+        let model: DeepPotentialModel
+        if let startingFrom {
+            do { model = try DeepPotentialModel.load(from: startingFrom.path) } catch {
+                throw DeckError(.badFile, file: deck.url.path, key: "init_model", expected: "a model file of this fit deck's architecture", found: "\(error)")
+            }
+        } else {
+            model = try deck.initialModel(seed: deck.training.seed, frames: train)
+        }
         do {
-            trainer = try Trainer(model: model, train: train, valid: valid, config: deck.training, fitStatistics: restart == nil)
+            trainer = try Trainer(model: model, train: train, valid: valid, config: deck.training,
+                                  fitStatistics: restart == nil && startingFrom == nil)
             if let restart { try trainer.restore(from: restart.path) }
         } catch let e as NeuralPotentialError {
             throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "restart",

@@ -78,6 +78,27 @@ struct LearnLoopTests {
         #expect(resumed.state.history == loop.state.history)
     }
 
+    /// `init_from_previous`: iteration 1's fits start from iteration 0's models, so their error at
+    /// the first display is below a fresh start's.
+    @Test(.timeLimit(.minutes(3)))
+    func initFromPrevious() throws {
+        func firstForceRMSE(_ flag: Bool) throws -> Double {
+            let dir = try Self.setUp(flag ? "learn-init" : "learn-fresh")
+            let url = dir.appendingPathComponent("learn.toml")
+            if flag {
+                try ("init_from_previous = true\n" + (try String(contentsOf: url, encoding: .utf8))).write(to: url, atomically: true, encoding: .utf8)
+            }
+            let deck = try LearnDeck(contentsOf: url)
+            #expect(deck.initFromPrevious == flag)
+            try LearnLoop(deck: deck).run(stopAfter: (1, "train"))
+            let curve = try String(contentsOf: dir.appendingPathComponent("work/iter.001/train.0/lcurve.csv"), encoding: .utf8)
+            let row = curve.split(separator: "\n")[2].split(separator: ",")
+            return Double(row[3])!   // rmse_f_trn at the first display (step 10)
+        }
+        let fresh = try firstForceRMSE(false), continued = try firstForceRMSE(true)
+        #expect(continued < fresh, "force RMSE at step 10: continued \(continued), fresh \(fresh)")
+    }
+
     /// `pressures` in an exploration: one NPT run (c-rescale) per temperature × pressure.
     @Test(.timeLimit(.minutes(3)))
     func npTExploration() throws {

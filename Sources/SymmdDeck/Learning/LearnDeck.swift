@@ -16,6 +16,7 @@ import Foundation
 /// stop_fraction = 0.05              # stop once candidates / explored frames fall below
 /// seed = 7
 /// holdout = "holdout.extxyz"        # optional: the first model's errors on frames never trained on
+/// init_from_previous = false        # optional: fits start from the previous iteration's models
 ///
 /// [[explore]]                       # MD with the committee: one run per structure × temperature
 /// structure = "start.extxyz"
@@ -69,6 +70,9 @@ public struct LearnDeck: Sendable {
     public var holdout: URL?
     /// The explorations.
     public var explorations: [Exploration]
+    /// Start each iteration's committee member k from member k of the previous iteration (its
+    /// weights and normalisation; DP-GEN's `init_model`) instead of fresh weights.
+    public var initFromPrevious = false
 
     /// Reads the deck at `url`.
     ///
@@ -109,6 +113,7 @@ public struct LearnDeck: Sendable {
         stopFraction = try top.positive("stop_fraction", "candidate fraction that ends the loop", allowZero: true) ?? 0.05
         seed = UInt64(try top.int("seed", "seed", minimum: 0) ?? 1)
         holdout = try top.string("holdout", "held-out labelled frames").map(path)
+        initFromPrevious = try top.bool("init_from_previous", "start each fit from the previous iteration's model") ?? false
         if let h = holdout, !FileManager.default.fileExists(atPath: h.path) {
             throw top.error(.missingFile, "holdout", expected: "an existing extxyz file", found: "no file at \(h.path)")
         }

@@ -129,7 +129,8 @@ public final class LearnLoop {
             d.output.checkpoint = nil
             d.output.learningCurve = model.deletingLastPathComponent().appendingPathComponent("lcurve.csv")
             try FileManager.default.createDirectory(at: model.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let runner = try FitRunner(deck: d)
+            let previous = deck.initFromPrevious && i > 0 ? modelURL(i - 1, k) : nil
+            let runner = try FitRunner(deck: d, startingFrom: previous)
             trained = runner.trainer.train.count
             onMessage?("iteration \(i): training model \(k + 1)/\(deck.models) on \(trained) frames")
             try runner.run()
