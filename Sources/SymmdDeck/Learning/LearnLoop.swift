@@ -223,7 +223,9 @@ public final class LearnLoop {
             return frame
         }
         try ExtXYZ.string(chosen).write(to: folder.appendingPathComponent("candidates.extxyz"), atomically: true, encoding: .utf8)
-        onMessage?("iteration \(i): \(sel.candidates.count) candidates of \(deviations.count) frames, \(chosen.count) to label")
+        let mean = deviations.isEmpty ? 0 : deviations.reduce(0, +) / Double(deviations.count)
+        onMessage?("iteration \(i): max_devi_f mean \(String(format: "%.3f", mean)), max \(String(format: "%.3f", deviations.max() ?? 0)) eV/Å; "
+                   + "accurate \(sel.accurate.count), candidate \(sel.candidates.count), failed \(sel.failed.count) of \(deviations.count) frames; \(chosen.count) to label")
     }
 
     /// The user's labeller on the candidates; its frames must each carry an energy and forces.
