@@ -190,6 +190,14 @@ public struct LinePlot: Sendable {
             }
             var best = corners[0], fewest = Int.max
             for c in corners { let n = covered(c); if n < fewest { fewest = n; best = c } }
+            if fewest > 0 {
+                // Data in every corner: the legend goes outside, right of the axes, on a wider canvas.
+                best = (left + pw + 12, top)
+                let wider = w + width + 16
+                s = s.replacingOccurrences(of: "width=\"\(f(w))\" height=\"\(f(h))\" viewBox=\"0 0 \(f(w)) \(f(h))\"",
+                                           with: "width=\"\(f(wider))\" height=\"\(f(h))\" viewBox=\"0 0 \(f(wider)) \(f(h))\"")
+                s = s.replacingOccurrences(of: "<rect x=\"0\" y=\"0\" width=\"\(f(w))\"", with: "<rect x=\"0\" y=\"0\" width=\"\(f(wider))\"")
+            }
             s += "<rect x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
             for (i, line) in series.enumerated() {
                 let color = line.reference ? "#444" : colors[i % colors.count]

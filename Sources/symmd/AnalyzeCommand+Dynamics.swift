@@ -280,3 +280,27 @@ struct ThermoCommand: ParsableCommand {
         }
     }
 }
+
+/// `symmd analyze lcurve CSV`: the learning-curve plot of a fit's CSV, drawn again.
+struct LearningCurveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lcurve",
+        abstract: "Draw a fit's learning curve (the CSV symmd fit writes) as SVG beside it.",
+        discussion: prose("""
+            The same plot symmd fit writes at its end: energy (eV/atom) and force (eV/Å) RMSE of the
+            training batches and the validation sample against the step, on a log axis. Useful after
+            an interrupted fit or to redraw old curves.
+            Example:
+              symmd analyze lcurve examples/fit-cu.lcurve.csv
+            """))
+
+    @Argument(help: "The learning-curve CSV (step,lr,rmse_e_trn,rmse_f_trn,rmse_e_val,rmse_f_val).") var csv: String
+
+    func run() throws {
+        try userFacing {
+            guard FileManager.default.fileExists(atPath: csv) else { throw ValidationError("\(csv): no such file") }
+            let svg = try FitCommand.plotLearningCurve(URL(fileURLWithPath: csv))
+            print("written: \(svg.path)")
+        }
+    }
+}

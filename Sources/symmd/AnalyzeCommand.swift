@@ -15,7 +15,7 @@ struct AnalyzeCommand: ParsableCommand {
               symmd analyze msd out/cu-md/traj.nc --frames 21: --out out/cu-md/msd
               symmd analyze thermo out/cu-md/thermo.csv
             """),
-        subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self])
+        subcommands: [RDFCommand.self, MSDCommand.self, VACFCommand.self, VDOSCommand.self, ThermoCommand.self, LearningCurveCommand.self])
 }
 
 /// `START:STOP:STEP` frame selection (each part optional, Python slice semantics, STOP exclusive).

@@ -234,6 +234,20 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         #expect(p.contains("r=\"3\""), "a dot in the legend for the markers")
     }
 
+    /// Data in every corner: the legend moves outside the axes onto a wider canvas, never over data.
+    @Test func legendOutsideWhenEveryCornerHasData() throws {
+        var rng = Xoshiro256StarStar(seed: 4)
+        let x = (0..<2000).map { _ in rng.nextUniform() }, y = (0..<2000).map { _ in rng.nextUniform() }
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y",
+                            series: [.init(name: "cloud", x: x, y: y, markers: true), .init(name: "line", x: [0, 1], y: [0, 1])])
+        let svg = plot.svg
+        #expect(svg.contains("width=\"") && !svg.contains("width=\"720.00\" height=\"480.00\""), "canvas widened")
+        let parser = XMLParser(data: Data(svg.utf8))
+        #expect(parser.parse())
+        let box = try #require(svg.split(separator: "\n").first { $0.hasPrefix("<rect") && $0.contains("fill-opacity=\"0.85\"") })
+        #expect(Double(box.split(separator: "\"")[1])! > 680, "legend right of the axes")
+    }
+
     /// A log–log plot: x ticks at 1, 2, 5 × 10^k inside the range, equal ratios equally spaced,
     /// and non-positive x skipped.
     @Test func logXAxis() throws {
