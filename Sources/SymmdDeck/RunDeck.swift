@@ -141,6 +141,14 @@ public struct OutputSpec: Sendable {
     /// `c_stress[1..6]` (bar·Å³ in metal; `per_atom_virial = true`).
     public var atomVirials: Bool = false
 
+    /// The per-atom quantities a frame of this output carries (``ReportNeeds``).
+    var perAtomNeeds: ReportNeeds {
+        var n: ReportNeeds = []
+        if atomEnergies { n.insert(.atomEnergies) }
+        if atomVirials { n.insert(.atomVirials) }
+        return n
+    }
+
     /// Whether the file is an AMBER NetCDF trajectory (extension `.nc`); otherwise extxyz.
     public var isNetCDF: Bool { file?.pathExtension.lowercased() == "nc" }
 }

@@ -68,14 +68,8 @@ struct LabelCommand: ParsableCommand {
         try userFacing {
             let d = try PotentialDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
             var out = ""
-            for (k, frame) in try ExtXYZ.read(URL(fileURLWithPath: input)).enumerated() {
-                guard let species = frame.species, let x = frame.positions, let lattice = frame.lattice else {
-                    throw ValidationError("\(input): frame \(k): expected species, positions and a Lattice")
-                }
-                let names = species.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                let system = try System(positions: x, types: species.map { names.firstIndex(of: $0)! },
-                                        masses: names.map { Element(symbol: $0)?.mass ?? 1 }, typeNames: names,
-                                        box: Box(vectors: lattice, periodic: frame.pbc))
+            for frame in try ExtXYZ.read(URL(fileURLWithPath: input)) {
+                let system = try frame.system(units: d.units)
                 let r = try d.potential.evaluate(system)
                 out += try ExtXYZ.string([ExtXYZFrame(system: system, energy: r.energy, forces: r.forces, virial: r.virial)])
             }

@@ -49,8 +49,7 @@ struct SelectCommand: ParsableCommand {
                 throw ValidationError("\(devi) has \(rows.count) rows but \(traj) has \(t.frames.count) frames: expected one row per frame (write both on the same steps)")
             }
             let selection = Selection(maxForceDeviations: rows.map { $0.values[3] }, trustLo: trustLo, trustHi: trustHi, max: max, seed: seed)
-            var picked = Trajectory(species: t.species, frames: selection.chosen.map { t.frames[$0] }, hasTimes: t.hasTimes, units: t.units)
-            picked.notes = []
+            let picked = Trajectory(species: t.species, frames: selection.chosen.map { t.frames[$0] }, hasTimes: t.hasTimes, units: t.units)
             try picked.write(to: URL(fileURLWithPath: out))
             let n = Double(Swift.max(1, rows.count))
             print(String(format: "%d frames: accurate %d (%.2f%%), candidate %d (%.2f%%), failed %d (%.2f%%); %d candidates written to %@",

@@ -68,26 +68,7 @@ private let nptStages = """
     @Test(arguments: [("iso", 3.50, 0.0), ("aniso", 3.70, 0.0), ("tri", 3.66, 0.0), ("iso", 3.615, 20_000.0)])
     func cellRelaxationReachesTheTargetPressure(coupling: String, a: Double, pressure: Double) throws {
         let dir = try tempDir("relax")
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("Cu_u3.eam"), to: dir.appendingPathComponent("Cu_u3.eam"))
-        let text = """
-            units = "metal"
-            [system]
-            lattice = "fcc"
-            a = \(a)
-            cells = [3, 3, 3]
-            element = "Cu"
-            [potential]
-            kind = "eam"
-            file = "Cu_u3.eam"
-            elements = ["Cu"]
-            [minimize]
-            ftol = 1e-6
-            max_steps = 3000
-            relax_cell = "\(coupling)"
-            pressure = \(pressure)
-            [[run]]
-            steps = 0
-            """
+        let text = try cuEAMDeck(in: dir, a: a, tables: "[minimize]\nftol = 1e-6\nmax_steps = 3000\nrelax_cell = \"\(coupling)\"\npressure = \(pressure)")
         let driver = try RunDriver(deck: try RunDeck(contentsOf: try writeDeck(text, in: dir)))
         #expect(driver.minimization?.converged == true)
         let s = driver.state.system

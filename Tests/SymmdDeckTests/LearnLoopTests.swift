@@ -10,26 +10,7 @@ struct LearnLoopTests {
         let dir = try tempDir(name)
         let data = fixtures.appendingPathComponent("cu-emt-3.extxyz").path
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent("Cu_u3.eam"), to: dir.appendingPathComponent("Cu_u3.eam"))
-        try """
-            [data]
-            type_map = ["Cu"]
-            train = ["\(data)"]
-            [model.descriptor]
-            rcut = 4.0
-            rcut_smth = 3.0
-            sel = [40]
-            neuron = [4, 8]
-            axis_neuron = 4
-            [model.fitting]
-            neuron = [8, 8]
-            [training]
-            steps = 20
-            seed = 3
-            decay_steps = 10
-            display_every = 10
-            [output]
-            model = "unused.sdp"
-            """.write(to: dir.appendingPathComponent("fit.toml"), atomically: true, encoding: .utf8)
+        _ = try FitRunnerTests.deck(in: dir, steps: 20)   // writes fit.toml
         try "units = \"metal\"\n[potential]\nkind = \"eam\"\nfile = \"Cu_u3.eam\"\nelements = [\"Cu\"]\n"
             .write(to: dir.appendingPathComponent("eam.toml"), atomically: true, encoding: .utf8)
         let bin = try #require(symmdBinary).path
@@ -93,10 +74,10 @@ struct LearnLoopTests {
             try LearnLoop(deck: deck).run(stopAfter: (1, "train"))
             let curve = try String(contentsOf: dir.appendingPathComponent("work/iter.001/train.0/lcurve.csv"), encoding: .utf8)
             let row = curve.split(separator: "\n")[2].split(separator: ",")
-            return Double(row[3])!   // rmse_f_trn at the first display (step 10)
+            return Double(row[3])!   // rmse_f_trn at the first display after step 0
         }
         let fresh = try firstForceRMSE(false), continued = try firstForceRMSE(true)
-        #expect(continued < fresh, "force RMSE at step 10: continued \(continued), fresh \(fresh)")
+        #expect(continued < fresh, "force RMSE at the first display: continued \(continued), fresh \(fresh)")
     }
 
     /// `pressures` in an exploration: one NPT run (c-rescale) per temperature × pressure.

@@ -202,7 +202,6 @@ write_data final.data
         d = max(np.abs(((f.positions - r.positions + cell / 2) % cell) - cell / 2).max() for f, r in zip(frames, ref))
         record("LAMMPS dump custom", name, f"{len(frames)} frames: positions (σ) vs ASE", d, 1e-9)
         if name == "dump.wrapped":
-            dv = max(np.abs(f.arrays["vel"] - r.get_velocities() / (1 / ase.units.fs / 1000)).max() for f, r in zip(frames, ref)) if "vel" in frames[0].arrays else None
             record("LAMMPS dump custom", name, "forces vs ASE", max(np.abs(f.get_forces() - r.get_forces()).max() for f, r in zip(frames, ref)), 1e-9)
             unwrapped = convert(os.path.join(ldir, "dump.unwrapped"), "lammps-unwrapped-again", ["--dt", "0.1", "--species", "1=Ar,2=Kr"])
             record("LAMMPS dump custom", "x+ix vs xu", "image flags applied = LAMMPS's own xu",

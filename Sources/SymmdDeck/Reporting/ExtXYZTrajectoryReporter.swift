@@ -8,6 +8,7 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
     let every: Int
     private let velocities: Bool
     private let atomEnergies: Bool
+    let perAtomNeeds: ReportNeeds
     private var file: FileHandle?
 
     /// The reporter when the deck asks for an extxyz trajectory.
@@ -20,6 +21,7 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
         every = spec.every
         velocities = spec.velocities
         atomEnergies = spec.atomEnergies
+        perAtomNeeds = spec.perAtomNeeds
         var text = ""
         if let restart = context.restart, FileManager.default.fileExists(atPath: url.path) {
             // Keep the frames up to the checkpoint's step; the continued run appends the rest.
@@ -28,12 +30,6 @@ public final class ExtXYZTrajectoryReporter: FrameReporter {
             text = (try? ExtXYZ.string(kept)) ?? ""
         }
         file = try OutputFiles.create(url, text: text, deckFile: context.deck.url.path, key: "output.trajectory.file")
-    }
-
-    /// Every `every` steps, with energies (and per-atom energies when asked).
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
-        guard step % every == 0 else { return nil }
-        return atomEnergies ? [.energy, .atomEnergies] : .energy
     }
 
     /// Appends one frame (the last good one marked `last_good`, without forces or energies).

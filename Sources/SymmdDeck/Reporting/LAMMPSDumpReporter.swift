@@ -8,6 +8,7 @@ import TrajectoryIO
 public final class LAMMPSDumpReporter: FrameReporter {
     let every: Int
     private let spec: OutputSpec
+    var perAtomNeeds: ReportNeeds { spec.perAtomNeeds }
     private var file: FileHandle?
     private let path: String
 
@@ -31,15 +32,6 @@ public final class LAMMPSDumpReporter: FrameReporter {
             }
         }
         file = try OutputFiles.create(url, text: text, deckFile: context.deck.url.path, key: "output.dump.file")
-    }
-
-    /// Every `every` steps, with energies (and per-atom energies when asked).
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
-        guard step % every == 0 else { return nil }
-        var needs: ReportNeeds = .energy
-        if spec.atomEnergies { needs.insert(.atomEnergies) }
-        if spec.atomVirials { needs.insert(.atomVirials) }
-        return needs
     }
 
     /// Appends one frame (the last good one without forces or energies).

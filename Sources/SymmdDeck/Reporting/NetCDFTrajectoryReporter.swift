@@ -7,7 +7,7 @@ import TrajectoryIO
 /// time and appended to.
 public final class NetCDFTrajectoryReporter: FrameReporter {
     let every: Int
-    private let atomEnergies: Bool
+    let perAtomNeeds: ReportNeeds
     private let deckFile: String
     private var writer: AmberNetCDFWriter?
 
@@ -19,7 +19,7 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
 
     init(_ context: ReporterContext, spec: OutputSpec, url: URL) throws {
         every = spec.every
-        atomEnergies = spec.atomEnergies
+        perAtomNeeds = spec.perAtomNeeds
         deckFile = context.deck.url.path
         let key = "output.trajectory.file"
         do {
@@ -49,12 +49,6 @@ public final class NetCDFTrajectoryReporter: FrameReporter {
         } catch {
             throw DeckError(.missingFile, file: deckFile, key: key, expected: "a writable file", found: "\(url.path): \(error.localizedDescription)")
         }
-    }
-
-    /// Every `every` steps, with energies (and per-atom energies when asked).
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? {
-        guard step % every == 0 else { return nil }
-        return atomEnergies ? [.energy, .atomEnergies] : .energy
     }
 
     /// Appends one frame, synced to disk (the last good one without forces or energies).

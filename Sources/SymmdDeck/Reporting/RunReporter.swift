@@ -76,13 +76,17 @@ extension RunReporter {
 protocol FrameReporter: RunReporter {
     /// Interval in steps.
     var every: Int { get }
+    /// Per-atom quantities its frames carry beyond positions and forces (none by default).
+    var perAtomNeeds: ReportNeeds { get }
     /// Appends one frame (without forces or energies when `report.isLastGood`).
     func write(_ report: RunReport) throws
 }
 
 extension FrameReporter {
-    /// Every `every` steps, with energies.
-    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? { step % every == 0 ? .energy : nil }
+    /// None by default.
+    var perAtomNeeds: ReportNeeds { [] }
+    /// Every `every` steps, with energies and the per-atom quantities the frames carry.
+    public func needs(atStep step: Int, isLast: Bool) -> ReportNeeds? { step % every == 0 ? ReportNeeds.energy.union(perAtomNeeds) : nil }
     /// Appends the frame.
     public func report(_ report: RunReport) throws { try write(report) }
     /// Appends the last good frame (best effort: the run is failing already).
