@@ -3,8 +3,9 @@
 
   .venv/bin/python examples/npt/compare.py [--blocks 20]
 
-For each run it prints the production mean and its standard error from `--blocks` blocks, and for
-c-rescale copper the bulk modulus from the volume fluctuations, B = k_B T <V> / <dV^2>.
+For each run it prints the production mean and its standard error from `--blocks` blocks, for
+c-rescale copper the bulk modulus from the volume fluctuations, B = k_B T <V> / <dV^2>, and for
+MTTK the drift of the conserved quantity per atom (least-squares slope, as the reference's analyze.py).
 """
 import argparse
 import csv
@@ -37,6 +38,14 @@ def block(x, blocks):
     return sum(x) / len(x), math.sqrt(var / blocks)
 
 
+def drift(time, conserved, atoms):
+    """Least-squares slope of conserved/atoms against time (energy per atom per time unit)."""
+    n = len(time)
+    mt, me = sum(time) / n, sum(conserved) / n
+    num = sum((t - mt) * (e - me) for t, e in zip(time, conserved))
+    return num / sum((t - mt) ** 2 for t in time) / atoms
+
+
 def bulk_modulus(volumes, temperature, blocks):
     """B (GPa) from <V>/<dV^2>, with a block-jackknife standard error."""
     def b_of(v):
@@ -56,9 +65,9 @@ def main():
     args = ap.parse_args()
     ref = json.load(open(REF)) if os.path.exists(REF) else {}
     result = {}
-    for name, first, column, scale in [("lj-mttk.csv", 5000, "density", 1), ("lj-crescale.csv", 5000, "density", 1),
-                                       ("cu-eam-mttk.csv", 10000, "lx", 0.1), ("cu-eam-crescale.csv", 5000, "lx", 0.2),
-                                       ("cu-deep-800K.csv", 1000, "lx", 0.25)]:
+    for name, first, column, scale, atoms in [("lj-mttk.csv", 5000, "density", 1, 500), ("lj-crescale.csv", 5000, "density", 1, 500),
+                                              ("cu-eam-mttk.csv", 10000, "lx", 0.1, 4000), ("cu-eam-crescale.csv", 5000, "lx", 0.2, 500),
+                                              ("cu-deep-800K.csv", 1000, "lx", 0.25, 256)]:
         d = read(name, first)
         if d is None:
             print(f"{name}: not run (out/npt/{name} missing)")
@@ -72,6 +81,11 @@ def main():
             b, bse = bulk_modulus(d["volume"], 300.0, args.blocks)
             line += f"; B = k_BT<V>/<dV²> = {b:.1f} ± {bse:.1f} GPa"
             result[name].update({"bulk_modulus_gpa": b, "bulk_modulus_se": bse})
+        if "mttk" in name:
+            rate = drift(d["time"], d["conserved"], atoms)
+            unit = "per atom per τ" if column == "density" else "eV/atom/ps"
+            line += f"; conserved-quantity drift {rate:.2e} {unit}"
+            result[name]["conserved_drift"] = rate
         print(line)
     if ref:
         print("references (Tests/reference/npt/results.json):")
