@@ -59,17 +59,23 @@ enum RunSanity {
                 }
             }
         }
-        let suggestion = "the timestep (\(fmt(timestep)) \(names.time)) is too large for these forces: try \(fmt(timestep / 10)) \(names.time)"
-            + (after.units == .metal ? " (0.5–2 fs, 0.0005–0.002 ps, is usual for atoms)" : "")
         if (skin > 0 && worst.squareRoot() > limit) || worst.isNaN {
-            return "atom \(atom + 1) moved \(fmt(worst.squareRoot())) \(names.length) in one step, more than half the neighbor skin of \(fmt(skin)) \(names.length); \(suggestion)"
+            return "atom \(atom + 1) moved \(fmt(worst.squareRoot())) \(names.length) in one step, more than half the neighbor skin of \(fmt(skin)) \(names.length); "
+                + suggestion(timestep, after.units)
         }
         let k0 = before.kineticEnergy, k1 = after.kineticEnergy
         let floor = 1.5 * Double(max(1, after.count)) * after.units.boltzmann * (after.units == .metal ? 1 : 0.01)
         if k1 > 100 * max(k0, floor) || !k1.isFinite {
-            return "the kinetic energy jumped from \(fmt(k0)) to \(fmt(k1)) \(names.energy) in one step; \(suggestion)"
+            return "the kinetic energy jumped from \(fmt(k0)) to \(fmt(k1)) \(names.energy) in one step; " + suggestion(timestep, after.units)
         }
         return nil
+    }
+
+    /// The advice closing a failed step's message (built only when a step fails).
+    private static func suggestion(_ timestep: Double, _ units: UnitStyle) -> String {
+        let time = units.names.time
+        return "the timestep (\(fmt(timestep)) \(time)) is too large for these forces: try \(fmt(timestep / 10)) \(time)"
+            + (units == .metal ? " (0.5–2 fs, 0.0005–0.002 ps, is usual for atoms)" : "")
     }
 
     private static func fmt(_ x: Double) -> String {
