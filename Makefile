@@ -1,7 +1,7 @@
 # symmd — the two set-up commands (`make demo`, `make test`) and friends.
 SHELL := /bin/bash
 SWIFT ?= swift
-SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev pkg-config python3-venv
+SYSTEM_PACKAGES := libopenblas-dev libnetcdf-dev libfftw3-dev libopenmpi-dev openmpi-bin pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 DEMO_THREADS ?= 2

@@ -39,6 +39,12 @@ let package = Package(
                        providers: [.apt(["libnetcdf-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        // OpenMPI (Debian libopenmpi-dev), the MPI Debian's LAMMPS uses; only the `symmd`
+        // executable links it (through SymmdMPI), so the libraries and libSymmdC.so never do.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        // MPIProcessGroup: SymmdBase's ProcessGroup over MPI_COMM_WORLD (ring all-reduce, gather).
+        .target(name: "SymmdMPI", dependencies: ["SymmdBase", "CMPI"]),
         // Vectorised elementary functions from glibc's libmvec, with a scalar fallback.
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
 
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "symmd",
             dependencies: [
-                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO", "Analysis", "NeuralPotentials",
+                "NNCore", "SymmdDeck", "Atomistics", "TrajectoryIO", "Analysis", "NeuralPotentials", "SymmdMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

@@ -173,6 +173,9 @@ public struct FitDeck: Sendable {
             tr.limitPrefF = try t.positive("limit_pref_f", "force prefactor limit", allowZero: true) ?? tr.limitPrefF
             tr.startPrefV = try t.positive("start_pref_v", "virial prefactor at the start", allowZero: true) ?? tr.startPrefV
             tr.limitPrefV = try t.positive("limit_pref_v", "virial prefactor limit", allowZero: true) ?? tr.limitPrefV
+            if let w = try t.choice("scale_by_worker", TrainingConfig.WorkerScaling.allCases.map(\.rawValue)) {
+                tr.scaleByWorker = TrainingConfig.WorkerScaling(rawValue: w)!
+            }
             displayEvery = try t.int("display_every", "steps between learning-curve rows", minimum: 1) ?? displayEvery
             timeLimitMinutes = try t.positive("time_limit_minutes", "wall-time budget (minutes)", allowZero: true) ?? 0
             try t.finish()

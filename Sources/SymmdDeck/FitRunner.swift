@@ -1,5 +1,6 @@
 import Foundation
 import NeuralPotentials
+import SymmdBase
 
 /// One learning-curve row: step, learning rate, training and validation RMSEs (energy per atom
 /// eV, forces eV/Å).
@@ -53,14 +54,21 @@ public final class FitRunner {
     public var onMessage: ((String) -> Void)?
     /// Frames used for the learning curve's validation columns (a fixed, evenly spaced sample).
     public let validationSample: [Trainer.PreparedFrame]
+    /// The data-parallel ranks (MPI) this fit runs on; rank 0 alone writes the learning curve,
+    /// checkpoints and the model, and calls `onRow` and `onMessage`.
+    public let group: any ProcessGroup
     private var curveFile: FileHandle?
 
     /// Loads the data, builds the model (sel resolved from the data when "auto") and the trainer;
     /// with `restart`, continues from that checkpoint exactly.
     /// With `startingFrom` (a model file of the same architecture) training starts from its weights
     /// and normalisation instead of fresh ones (DP-GEN's `init_model`; the optimiser starts anew).
-    public init(deck: FitDeck, restart: URL? = nil, startingFrom: URL? = nil, validationSampleSize: Int = 20) throws {
+    /// With `group` of N ranks, each rank trains on `batch_size` frames of an N × `batch_size` global
+    /// batch; every rank must have read the same data and built the same model (checked here).
+    public init(deck: FitDeck, restart: URL? = nil, startingFrom: URL? = nil, validationSampleSize: Int = 20,
+                group: any ProcessGroup = SingleProcess.shared) throws {
         self.deck = deck
+        self.group = group
         let (train, skippedTrain) = try deck.loadTrainingData()
         let (valid, skippedValid) = deck.validFiles.isEmpty ? ([], []) : try deck.loadValidationData()
         skipped = skippedTrain + skippedValid
@@ -80,9 +88,35 @@ public final class FitRunner {
             throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "restart",
                             expected: "data and model that fit together", found: "\(e)")
         }
+        trainer.group = group
         let v = trainer.valid
         let k = min(validationSampleSize, v.count)
         validationSample = (0..<k).map { v[$0 * v.count / k] }
+        try checkRanksAgree(restart: restart)
+    }
+
+    /// Every rank must start from the same weights, statistics, optimiser state and data: each
+    /// rank's fingerprint of them is summed into a table all ranks see, and a rank that differs from
+    /// rank 0 (other data files on its node, say) is named.
+    private func checkRanksAgree(restart: URL?) throws {
+        guard group.size > 1 else { return }
+        // The checkpoint file's own checksum (its last 8 bytes) covers weights, statistics, Adam's
+        // moments and the frame stream; the frame counts cover the data.
+        let bytes = trainer.checkpointFile().encoded()
+        var sum: UInt64 = 0
+        for b in bytes.suffix(8).reversed() { sum = sum << 8 | UInt64(b) }
+        var table = [Double](repeating: 0, count: 4 * group.size)
+        table[4 * group.rank] = Double(sum >> 32)
+        table[4 * group.rank + 1] = Double(sum & 0xffff_ffff)
+        table[4 * group.rank + 2] = Double(trainer.train.count)
+        table[4 * group.rank + 3] = Double(trainer.valid.count)
+        group.allReduceSum(&table)
+        let differ = (1..<group.size).filter { r in (0..<4).contains { table[4 * r + $0] != table[$0] } }
+        guard differ.isEmpty else {
+            throw DeckError(.nonPhysical, file: deck.url.path, key: restart == nil ? "data" : "restart",
+                            expected: "the same data, model and checkpoint on all \(group.size) ranks",
+                            found: "rank\(differ.count > 1 ? "s" : "") \(differ.map(String.init).joined(separator: ", ")) differ from rank 0 (other files on that node?)")
+        }
     }
 
     /// The path of the best-validation checkpoint beside `checkpoint` ("fit.ckpt" → "fit.best.ckpt").
@@ -111,17 +145,20 @@ public final class FitRunner {
         let every = deck.displayEvery
         if startStep == 0 { try emitRow(e: .nan, f: .nan) }
         while trainer.step < total {
-            if shouldStop() { reason = "interrupted"; break }
-            if deck.timeLimitMinutes > 0, Date().timeIntervalSince(start) > 60 * deck.timeLimitMinutes {
-                reason = "time limit"
+            // A stop request (signal, time limit) is a vote summed with the step's gradients, so all
+            // ranks stop after the same step; one process stops before the step, as it always did.
+            let interrupt = shouldStop()
+            let overTime = deck.timeLimitMinutes > 0 && Date().timeIntervalSince(start) > 60 * deck.timeLimitMinutes
+            if group.size == 1, interrupt || overTime {
+                reason = interrupt ? "interrupted" : "time limit"
                 break
             }
-            let r = trainer.trainStep()
+            let r = trainer.trainStep(votes: group.size > 1 ? [interrupt ? 1 : 0, overTime ? 1 : 0] : [])
             onProgress?(trainer.step, total)
             if trainer.step % every == 0 || trainer.step == total {
                 try emitRow(e: r.energyRMSE, f: r.forceRMSE)
             }
-            if let ck = deck.output.checkpoint, trainer.step % deck.output.checkpointEvery == 0 {
+            if let ck = deck.output.checkpoint, trainer.step % deck.output.checkpointEvery == 0, group.isRoot {
                 try checkpoint(ck)
                 if !trainer.valid.isEmpty {
                     let m = trainer.metrics(trainer.valid)
@@ -132,6 +169,12 @@ public final class FitRunner {
                     }
                 }
             }
+            if let votes = r.votes.first, votes > 0 { reason = "interrupted"; break }
+            if r.votes.count > 1, r.votes[1] > 0 { reason = "time limit"; break }
+        }
+        guard group.isRoot else {
+            return FitSummary(steps: trainer.step - startStep, finalStep: trainer.step, seconds: Date().timeIntervalSince(start),
+                              reason: reason, validation: nil, bestForceRMSE: nil, bestStep: nil)
         }
         if let ck = deck.output.checkpoint { try checkpoint(ck) }
         try writeModel()
@@ -141,20 +184,21 @@ public final class FitRunner {
     }
 
     private func emitRow(e: Double, f: Double) throws {
+        guard group.isRoot else { return }
         var ev = Double.nan, fv = Double.nan
         if !validationSample.isEmpty {
             let m = Trainer.metrics(model: trainer.model, frames: validationSample)
             ev = m.energyRMSEPerAtom
             fv = m.forceRMSE
         }
-        let row = LearningCurveRow(step: trainer.step, learningRate: trainer.learningRate, rmseEnergyTrain: e, rmseForceTrain: f,
+        let row = LearningCurveRow(step: trainer.step, learningRate: trainer.effectiveLearningRate, rmseEnergyTrain: e, rmseForceTrain: f,
                                    rmseEnergyValid: ev, rmseForceValid: fv)
         if let h = curveFile { try h.write(contentsOf: Data((row.csv + "\n").utf8)) }
         onRow?(row)
     }
 
     private func openCurve(restartStep: Int?) throws {
-        guard let url = deck.output.learningCurve else { return }
+        guard group.isRoot, let url = deck.output.learningCurve else { return }
         let text = OutputFiles.restartedCSV(url, header: LearningCurveRow.csvHeader, keepingStepsUpTo: restartStep)
         curveFile = try OutputFiles.create(url, text: text, deckFile: deck.url.path, key: "output.learning_curve", kind: .badFile)
     }

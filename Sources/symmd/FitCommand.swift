@@ -18,9 +18,13 @@ struct FitCommand: ParsableCommand {
             best on validation) and the model file. Ctrl-C (SIGINT) or SIGTERM finishes the step,
             writes a checkpoint and the model and stops (exit 130/143);
             --restart continues exactly from a checkpoint.
+            Under mpirun.openmpi -np N each rank trains on batch_size frames of an N × batch_size global
+            batch and the gradients are summed over the ranks ([training] scale_by_worker scales the
+            learning rate); rank 0 prints and writes every file.
             Example:
               symmd fit examples/fit-cu.toml
               symmd fit examples/fit-cu.toml --restart out/fit-cu/fit.ckpt
+              mpirun.openmpi -np 2 symmd fit examples/fit-cu.toml
             """))
 
     @Argument(help: "The fit deck (TOML).") var deck: String
@@ -32,20 +36,27 @@ struct FitCommand: ParsableCommand {
         Parallel.threads = 1   // the trainer's threads split each frame's atoms instead
         Allocator.tuneForTensors()
         var exitCode: Int32 = 0
-        try userFacing {
+        let group = try Ranks.start()
+        // Rank 0 speaks for the job; the others print only their errors.
+        let print: (String) -> Void = group.isRoot ? { Swift.print($0) } : { _ in }
+        let printError: (String) -> Void = group.isRoot ? { symmd.printError($0) } : { _ in }
+        try userFacing(on: group) {
             let d = try FitDeck(contentsOf: URL(fileURLWithPath: deck))
             print("# \(d.url.lastPathComponent): loading data")
-            let runner = try FitRunner(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
+            let runner = try FitRunner(deck: d, restart: restart.map { URL(fileURLWithPath: $0) }, group: group)
             runner.trainer.threads = AtomisticsParallel.threads
             for s in runner.skipped.prefix(10) { printError("warning: skipped \(s)") }
             if !runner.skipped.isEmpty { printError("warning: \(runner.skipped.count) bad frames skipped (skip_bad = true)") }
             print(runner.trainer.model.summary)
+            let ranks = group.size > 1
+                ? " per rank × \(group.size) ranks = \(d.training.batchSize * group.size) (learning rate × \(d.training.scaleByWorker.factor(workers: group.size)), scale_by_worker = \(d.training.scaleByWorker.rawValue))"
+                : ""
             print("# \(runner.trainer.train.count) training frames, \(runner.trainer.valid.count) validation frames "
-                  + "(learning-curve validation on \(runner.validationSample.count)); \(d.training.steps) steps, batch \(d.training.batchSize), "
+                  + "(learning-curve validation on \(runner.validationSample.count)); \(d.training.steps) steps, batch \(d.training.batchSize)\(ranks), "
                   + "threads \(AtomisticsParallel.threads)")
             if runner.trainer.step > 0 { print("# restarted at step \(runner.trainer.step)") }
             print("    step         lr   rmse_e_trn   rmse_f_trn   rmse_e_val   rmse_f_val   (eV/atom, eV/Å)")
-            let tty = isatty(1) != 0
+            let tty = isatty(1) != 0 && group.size == 1   // mpirun hands every rank a pty, even into a log
             var progress = Progress(total: d.training.steps, tty: tty)
             runner.onRow = { r in
                 progress.clear()
@@ -54,7 +65,7 @@ struct FitCommand: ParsableCommand {
                 progress.note = String(format: "val: E %.2f meV/atom, F %.1f meV/Å", 1000 * r.rmseEnergyValid, 1000 * r.rmseForceValid)
             }
             runner.onMessage = { m in progress.clear(); print("# \(m)") }
-            runner.onProgress = { done, _ in progress.update(done) }
+            if group.isRoot { runner.onProgress = { done, _ in progress.update(done) } }
             StopSignals.install()
             let summary = try runner.run(shouldStop: { StopSignals.number != 0 })
             StopSignals.uninstall()
@@ -71,7 +82,7 @@ struct FitCommand: ParsableCommand {
             }
             var outs = ["model \(d.output.model.path)"]
             if let ck = d.output.checkpoint { outs.append("checkpoint \(ck.path)") }
-            if let lc = d.output.learningCurve {
+            if let lc = d.output.learningCurve, group.isRoot {
                 let svg = try Self.plotLearningCurve(lc)
                 outs.append("learning curve \(lc.path) (+ \(svg.lastPathComponent))")
             }

@@ -8,7 +8,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Create an untrained deep-potential model from a fit deck, describe a model file, or compute a committee's model deviation.",
-        subcommands: [ModelInitCommand.self, ModelInfoCommand.self, ModelDeviCommand.self])
+        subcommands: [ModelInitCommand.self, ModelInfoCommand.self, ModelDeviCommand.self, ModelDiffCommand.self])
 }
 
 /// `symmd model init FITDECK --seed S -o FILE`.

@@ -21,6 +21,11 @@ public final class Trainer {
     /// Threads over the atoms of each frame (1: one tape per frame). Results are deterministic
     /// for a given count; different counts differ in the last bits (summation order).
     public var threads = 1
+    /// The data-parallel workers (MPI ranks) this trainer is one of: each step the global batch of
+    /// `batchSize × size` frames is drawn from the one seeded stream every rank holds, this rank
+    /// takes its `batchSize` of them, and the gradients are summed over the ranks in a fixed order
+    /// before the same Adam step on every rank. `SingleProcess`: the whole batch here.
+    public var group: any ProcessGroup = SingleProcess.shared
     private var rng: RandomGenerator
     private(set) var order: [Int] = []
     private(set) var cursor = 0
@@ -89,13 +94,17 @@ public final class Trainer {
         self.rng = rng
     }
 
-    /// The learning rate at the current step.
+    /// The learning rate at the current step (the schedule's; the loss prefactors follow it).
     public var learningRate: Double { config.schedule.rate(at: step) }
 
-    /// The next `batchSize` training frames (a seeded shuffle per epoch).
+    /// The optimiser's learning rate: the schedule's scaled by `scale_by_worker` for the group's size.
+    public var effectiveLearningRate: Double { learningRate * config.scaleByWorker.factor(workers: group.size) }
+
+    /// The next global batch, `batchSize × group.size` training frames (a seeded shuffle per epoch);
+    /// every rank draws the same.
     private func nextBatch() -> [Int] {
         var out: [Int] = []
-        while out.count < config.batchSize {
+        while out.count < config.batchSize * group.size {
             if cursor >= order.count {
                 order = rng.permutation(train.count)
                 cursor = 0
@@ -148,24 +157,40 @@ public final class Trainer {
         return (total, eErr, fSq, fCount)
     }
 
+    /// What one optimiser step reports.
+    public struct StepResult: Sendable {
+        /// The global batch's energy RMSE per atom (eV) and force RMSE (eV/Å).
+        public var energyRMSE: Double, forceRMSE: Double
+        /// The ranks' `votes`, summed (the same on every rank).
+        public var votes: [Double]
+    }
+
     /// One optimiser step on a batch; returns the batch's energy RMSE per atom (eV) and force
     /// RMSE (eV/Å).
     @discardableResult
     public func trainStep() -> (energyRMSE: Double, forceRMSE: Double) {
-        let lr = learningRate
-        let pf = config.prefactors(learningRate: lr)
-        let batch = nextBatch()
+        let r = trainStep(votes: [])
+        return (r.energyRMSE, r.forceRMSE)
+    }
+
+    /// One optimiser step on this rank's share of the global batch; `votes` (a stop request, say) are
+    /// summed over the ranks with the gradients, so every rank learns them at the same step.
+    public func trainStep(votes: [Double]) -> StepResult {
+        let pf = config.prefactors(learningRate: learningRate)
+        let global = nextBatch()
+        let batch = Array(global[(group.rank * config.batchSize)..<((group.rank + 1) * config.batchSize)])
+        let scale = 1 / Double(global.count)
         let params = model.parameters
         var grads: [Tensor]
-        var e2 = 0.0, f2 = 0.0, fc = 0
+        var e2 = 0.0, f2 = 0.0, fc = 0.0
         if threads > 1 {
             grads = params.map { $0.value.zerosLike() }
             for k in batch {
-                let r = splitGradients(train[k], prefactors: pf, scale: 1 / Double(batch.count))
+                let r = splitGradients(train[k], prefactors: pf, scale: scale)
                 for j in grads.indices { grads[j] = grads[j] + r.gradients[j] }
                 e2 += r.energyError * r.energyError
                 f2 += r.forceSquares
-                fc += r.forceCount
+                fc += Double(r.forceCount)
             }
             grads = grads.map { $0.detached() }
         } else {
@@ -175,14 +200,31 @@ public final class Trainer {
                 total = total.map { $0 + l.loss } ?? l.loss
                 e2 += l.energyError * l.energyError
                 f2 += l.forceSquares
-                fc += l.forceCount
+                fc += Double(l.forceCount)
             }
-            grads = grad(of: total! * (1 / Double(batch.count)), wrt: params.map(\.value))
+            grads = grad(of: total! * scale, wrt: params.map(\.value))
         }
-        optimizer.learningRate = lr
+        var summedVotes = votes
+        if group.size > 1 {
+            // One buffer: every gradient, the error sums, the votes; summed over the ranks.
+            var buffer: [Double] = []
+            buffer.reserveCapacity(grads.reduce(0) { $0 + $1.count } + 3 + votes.count)
+            for g in grads { buffer += g.scalars }
+            buffer += [e2, f2, fc] + votes
+            group.allReduceSum(&buffer)
+            var at = 0
+            grads = grads.map { g in
+                defer { at += g.count }
+                return Tensor(shape: g.shape, scalars: Array(buffer[at..<(at + g.count)]))
+            }
+            (e2, f2, fc) = (buffer[at], buffer[at + 1], buffer[at + 2])
+            summedVotes = Array(buffer[(at + 3)...])
+        }
+        optimizer.learningRate = effectiveLearningRate
         optimizer.step(params, gradients: grads)
         step += 1
-        return ((e2 / Double(batch.count)).squareRoot(), fc > 0 ? (f2 / Double(fc)).squareRoot() : 0)
+        return StepResult(energyRMSE: (e2 / Double(global.count)).squareRoot(), forceRMSE: fc > 0 ? (f2 / fc).squareRoot() : 0,
+                          votes: summedVotes)
     }
 
     /// ∂L/∂w of one frame's loss (times `scale`) with the frame's atoms split over `threads`:

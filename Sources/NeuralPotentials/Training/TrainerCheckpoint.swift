@@ -15,7 +15,9 @@ extension Trainer {
             "adam_t": moments.map(\.t),
             "rng": rngState.map { Int(bitPattern: UInt($0)) },
         ]
-        let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (ranks compare checksums)
+        let json = (try? encoder.encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         file.metadata["fit_state"] = json
         for ((name, _), m) in zip(named, moments) {
             file.tensors.append(("adam.m.\(name)", Tensor(m.m)))

@@ -20,6 +20,24 @@ public struct TrainingConfig: Sendable, Equatable {
     public var startPrefF = 1000.0, limitPrefF = 1.0
     /// Virial prefactors.
     public var startPrefV = 0.0, limitPrefV = 0.0
+    /// How the learning rate grows with the number of data-parallel workers (DeePMD-kit's
+    /// `scale_by_worker`); `batchSize` is per worker.
+    public var scaleByWorker = WorkerScaling.linear
+
+    /// DeePMD-kit's `scale_by_worker`: the optimiser's rate is lr·N ("linear"), lr·√N ("sqrt") or lr
+    /// ("none") with N workers; the loss prefactors follow the unscaled rate.
+    public enum WorkerScaling: String, Sendable, Equatable, CaseIterable {
+        case linear, sqrt, none
+
+        /// The factor for `workers` workers.
+        public func factor(workers: Int) -> Double {
+            switch self {
+            case .linear: Double(workers)
+            case .sqrt: Double(workers).squareRoot()
+            case .none: 1
+            }
+        }
+    }
 
     /// Defaults.
     public init() {}
