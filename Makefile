@@ -15,8 +15,9 @@ KIM_PACKAGES := libkim-api-dev lammps openmpi-bin cmake xxd g++ make
 KIM_BUILD := .build-kim
 KIM_BIN := $(KIM_BUILD)/release
 KIM_CHECK_OUT := out/kim-check
+MPI_CHECK_OUT := out/mpi-check
 
-.PHONY: deps kim-deps demo test interop venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean kim kim-lib kim-check
+.PHONY: deps kim-deps demo test interop mpi-check venv build release bench deepmd-anchor examples validate-lj-liquid cu-md cu-eos clean kim kim-lib kim-check
 
 ## deps: install the Debian system libraries when any is missing (quiet when all are present)
 deps:
@@ -44,6 +45,7 @@ test: deps kim-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 	@$(MAKE) --no-print-directory interop
+	@$(MAKE) --no-print-directory mpi-check
 	@$(MAKE) --no-print-directory kim-check
 
 ## kim-lib: libSymmdC.so (the C API) and a symmd executable with the Swift runtime linked in, release
@@ -93,6 +95,15 @@ kim-check: kim-lib
 	    $(KIM_CHECK_OUT)/work --corrupt symmd_check_corrupt --fresh $(KIM_CHECK_OUT)/fit-small.sdp symmd_check_fit \
 	    --alloy potentials/cuau-emt-se.sdp symmd_check_cuau \
 	    --c-example $(KIM_CHECK_OUT)/cell_energy --library $(KIM_BIN)/libSymmdC.so; \
+	fi
+
+## mpi-check: data-parallel fit, test and model devi under Debian's OpenMPI (mpirun.openmpi, 2 ranks, debug build):
+## 2 ranks × batch 1 = 1 rank × batch 2, SIGTERM stop + restart exact, a killed rank, MPICH's launcher refused
+mpi-check: deps
+	@if [ "$$SYMMD_SKIP_INTEROP" = 1 ]; then echo "mpi-check: SKIPPED (SYMMD_SKIP_INTEROP=1)"; else \
+	  $(MAKE) --no-print-directory venv && \
+	  bin="$$($(SWIFT) build --show-bin-path)" && \
+	  $(VENV)/bin/python Tests/mpi/check_mpi.py "$$bin/symmd" $(MPI_CHECK_OUT); \
 	fi
 
 ## venv: the git-ignored virtual environment with MDAnalysis, netCDF4, ASE, mdtraj, kimpy, MDAnalysisTests (its files) and dpdata (pip only when one is missing)

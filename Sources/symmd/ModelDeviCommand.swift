@@ -16,9 +16,11 @@ struct ModelDeviCommand: ParsableCommand {
             and mean (eV/Å), the virial per atom per component with its max, min and norm/3 (eV), and
             std(E/N) (eV). The file has DeePMD-kit's model_devi.out layout (header, step %12d, values
             %19.6e), so DP-GEN-style tools read it; step = frame index × --frequency. The models must
-            share a type map and a cutoff.
+            share a type map and a cutoff. Under mpirun.openmpi -np N the frames are split over the
+            ranks; rank 0 writes the same file.
             Example:
               symmd model devi -m a.sdp b.sdp c.sdp d.sdp -s out/run/traj.extxyz -o out/run/model_devi.out
+              mpirun.openmpi -np 2 symmd model devi -m a.sdp b.sdp c.sdp d.sdp -s out/run/traj.extxyz -o out/run/model_devi.out
             """))
 
     @Option(name: [.customShort("m"), .customLong("models")], parsing: .upToNextOption, help: "Two or more model files; the first is the one a run would be driven by.")
@@ -35,7 +37,8 @@ struct ModelDeviCommand: ParsableCommand {
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
 
     func run() throws {
-        try userFacing {
+        let group = try Ranks.start()
+        try userFacing(on: group) {
             try applyThreads(threads)
             guard frequency >= 1 else { throw ValidationError("--frequency: expected a whole number ≥ 1, found \(frequency)") }
             try AnalysisOutput.refuseOverwriting(models + [system], with: [URL(fileURLWithPath: out)])
@@ -45,20 +48,24 @@ struct ModelDeviCommand: ParsableCommand {
             for (name, v) in [("--relative", relative), ("--relative-v", relativeV)] where v.map({ !($0 > 0) }) ?? false {
                 throw ValidationError("\(name): expected a positive level, found \(v!)")
             }
-            let text = try ModelDeviCommand.deviations(committee, trajectory: traj, frequency: frequency, atomic: atomic,
-                                                       relative: relative, relativeVirial: relativeV)
+            let mine = try ModelDeviCommand.deviations(committee, trajectory: traj, frames: group.share(of: traj.frames.count),
+                                                       frequency: frequency, atomic: atomic, relative: relative, relativeVirial: relativeV)
+            let parts = group.gather(Array(mine.utf8))
+            guard group.isRoot else { return }
+            let text = ModelDeviation.header + "\n" + parts.map { String(decoding: $0, as: UTF8.self) }.joined()
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(toFile: out, atomically: true, encoding: .utf8)
             print("model deviation of \(models.count) models on \(traj.frames.count) frames → \(out)")
         }
     }
 
-    /// The model_devi.out text of `committee` over `trajectory`.
-    static func deviations(_ committee: Committee, trajectory traj: Trajectory, frequency: Int, atomic: Bool,
+    /// The model_devi.out rows (no header) of `committee` over `frames` of `trajectory`.
+    static func deviations(_ committee: Committee, trajectory traj: Trajectory, frames: Range<Int>, frequency: Int, atomic: Bool,
                            relative: Double? = nil, relativeVirial: Double? = nil) throws -> String {
-        var text = ModelDeviation.header + "\n"
+        var text = ""
         let masses = traj.typeNames.map { Element(symbol: $0)?.mass ?? 1 }
-        for (k, f) in traj.frames.enumerated() {
+        for k in frames {
+            let f = traj.frames[k]
             guard let box = f.box else {
                 throw ValidationError("frame \(k): expected a cell (the models were trained on periodic frames), found none")
             }

@@ -13,9 +13,11 @@ struct TestCommand: ParsableCommand {
             Prints energy MAE/RMSE (total and per atom), force MAE/RMSE and virial MAE/RMSE per atom,
             and writes PREFIX-energy.svg / PREFIX-force.svg (predicted vs reference) with their CSVs.
             With --json, one object on stdout: frames, energy_mae_per_atom, energy_rmse_per_atom,
-            force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å).
+            force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å). Under mpirun.openmpi -np N the
+            frames are split over the ranks and rank 0 prints and writes the same numbers.
             Example:
               symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
+              mpirun.openmpi -np 2 symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
             """))
 
     @Option(help: "The model file.") var model: String
@@ -31,18 +33,19 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         try applyThreads(threads)
-        try userFacing {
+        let group = try Ranks.start()
+        try userFacing(on: group) {
             let m = try DeepPotentialModel.load(from: model)
             if compress { m.compress(stride: 0.01) }
             let keys = LabelKeys(energy: energyKey, forces: forcesKey, virial: virialKey)
             let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false, keys: keys)
             let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
-            if overflows > 0 { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
-            let r = Trainer.metrics(model: m, frames: frames)
+            if overflows > 0, group.isRoot { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
+            guard let predictions = Trainer.predictions(model: m, frames: frames, group: group) else { return }
+            let r = Trainer.metrics(frames: frames, predictions: predictions)
             if out != "none" {
                 var eRef: [Double] = [], ePred: [Double] = [], fRef: [Double] = [], fPred: [Double] = []
-                for p in frames {
-                    let o = m.evaluateFused(p.environments)
+                for (p, o) in zip(frames, predictions) {
                     let n = Double(p.environments.atomCount)
                     eRef.append(p.frame.energy / n)
                     ePred.append(o.energy / n)

@@ -292,11 +292,51 @@ public final class Trainer {
 
     /// Errors of `model` on prepared frames (fused path, no tape).
     public static func metrics(model: DeepPotentialModel, frames: [PreparedFrame]) -> ErrorMetrics {
+        metrics(frames: frames, predictions: frames.map { Prediction(model.evaluateFused($0.environments)) })
+    }
+
+    /// What a model predicts for one frame: energy (eV), forces (eV/Å, 3N flat), virial (eV, 3×3 row-major).
+    public struct Prediction: Sendable, Equatable {
+        /// Total energy (eV).
+        public var energy: Double
+        /// Forces, 3N flat (eV/Å).
+        public var forces: [Double]
+        /// Virial, row-major 3×3 (eV).
+        public var virial: [Double]
+
+        /// The fused evaluation's energy, forces and virial.
+        public init(_ e: FusedEvaluation) { (energy, forces, virial) = (e.energy, e.forces, e.virial) }
+
+        /// From its parts.
+        public init(energy: Double, forces: [Double], virial: [Double]) {
+            (self.energy, self.forces, self.virial) = (energy, forces, virial)
+        }
+    }
+
+    /// `model`'s predictions for `frames` split over `group`'s ranks (contiguous shares): rank 0
+    /// receives all of them in frame order, the same numbers one process would compute; the other
+    /// ranks receive nil.
+    public static func predictions(model: DeepPotentialModel, frames: [PreparedFrame], group: any ProcessGroup)
+        -> [Prediction]? {
+        let mine = group.share(of: frames.count).map { Prediction(model.evaluateFused(frames[$0].environments)) }
+        guard group.size > 1 else { return mine }
+        let flat = group.gatherDoubles(mine.flatMap { [$0.energy] + $0.forces + $0.virial })
+        guard group.isRoot else { return nil }
+        var at = 0
+        return frames.map { f in
+            let n = 3 * f.environments.atomCount
+            defer { at += 1 + n + 9 }
+            return Prediction(energy: flat[at], forces: Array(flat[(at + 1)..<(at + 1 + n)]),
+                              virial: Array(flat[(at + 1 + n)..<(at + 10 + n)]))
+        }
+    }
+
+    /// Errors of `predictions` against the frames' labels.
+    public static func metrics(frames: [PreparedFrame], predictions: [Prediction]) -> ErrorMetrics {
         var m = ErrorMetrics()
         var eAbs = 0.0, eSq = 0.0, ePAbs = 0.0, ePSq = 0.0, fAbs = 0.0, fSq = 0.0, fN = 0
         var vAbs = 0.0, vSq = 0.0, vN = 0
-        for p in frames {
-            let out = model.evaluateFused(p.environments)
+        for (p, out) in zip(frames, predictions) {
             let n = Double(p.environments.atomCount)
             let dE = out.energy - p.frame.energy
             eAbs += abs(dE); eSq += dE * dE
