@@ -40,4 +40,4 @@ enum MLPBench {
 
 /// Every benchmark `symmd-bench` knows.
 let allBenchmarks: [Benchmark] = MLPBench.benchmarks() + ConvBench.benchmarks() + RNNBench.benchmarks() + LJBench.benchmarks()
-    + NetCDFBench.benchmarks() + RDFBench.benchmarks() + DeepInferBench.benchmarks() + KIMBench.benchmarks()
+    + NetCDFBench.benchmarks() + RDFBench.benchmarks() + DeepInferBench.benchmarks() + KIMBench.benchmarks() + FitMPIBench.benchmarks()

@@ -73,6 +73,13 @@ struct FitCommand: ParsableCommand {
             let rate = summary.seconds > 0 ? Double(summary.steps) / summary.seconds : 0
             print("# \(summary.reason): \(summary.steps) steps in \(String(format: "%.1f", summary.seconds)) s "
                   + "(\(String(format: "%.1f", rate)) steps/s), final step \(summary.finalStep)")
+            if group.size > 1, summary.steps > 0 {
+                let t = runner.trainer
+                let perStep = t.reduceSeconds / Double(summary.steps)
+                print("# all-reduce over \(group.size) ranks: \(t.reduceBytes) bytes per step (each rank sends and receives "
+                      + "\(2 * (group.size - 1)) × 1/\(group.size) of it), \(String(format: "%.3f", 1000 * perStep)) ms per step "
+                      + "(\(String(format: "%.1f", 100 * perStep * Double(summary.steps) / max(summary.seconds, 1e-9))) % of the time)")
+            }
             if let v = summary.validation {
                 print("# validation (\(v.frames) frames): energy RMSE \(String(format: "%.3f", 1000 * v.energyRMSEPerAtom)) meV/atom, "
                       + "force RMSE \(String(format: "%.2f", 1000 * v.forceRMSE)) meV/Å")

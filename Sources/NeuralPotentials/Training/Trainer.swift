@@ -26,6 +26,9 @@ public final class Trainer {
     /// takes its `batchSize` of them, and the gradients are summed over the ranks in a fixed order
     /// before the same Adam step on every rank. `SingleProcess`: the whole batch here.
     public var group: any ProcessGroup = SingleProcess.shared
+    /// Wall time spent in the gradient all-reduce so far (s), and the vector it sums each step (bytes).
+    public private(set) var reduceSeconds = 0.0, reduceBytes = 0
+    private var reduceBuffer: [Double] = []
     private var rng: RandomGenerator
     private(set) var order: [Int] = []
     private(set) var cursor = 0
@@ -206,19 +209,32 @@ public final class Trainer {
         }
         var summedVotes = votes
         if group.size > 1 {
-            // One buffer: every gradient, the error sums, the votes; summed over the ranks.
-            var buffer: [Double] = []
-            buffer.reserveCapacity(grads.reduce(0) { $0 + $1.count } + 3 + votes.count)
-            for g in grads { buffer += g.scalars }
-            buffer += [e2, f2, fc] + votes
-            group.allReduceSum(&buffer)
+            // One buffer (kept between steps: no 4 MB allocation per step): every gradient, the error
+            // sums, the votes; summed over the ranks.
+            let count = grads.reduce(0) { $0 + $1.count }
+            if reduceBuffer.count != count + 3 + votes.count { reduceBuffer = [Double](repeating: 0, count: count + 3 + votes.count) }
+            reduceBuffer.withUnsafeMutableBufferPointer { b in
+                var at = 0
+                for g in grads {
+                    g.scalars.withUnsafeBufferPointer { src in
+                        (b.baseAddress! + at).update(from: src.baseAddress!, count: src.count)
+                    }
+                    at += g.count
+                }
+                b[count] = e2; b[count + 1] = f2; b[count + 2] = fc
+                for (k, v) in votes.enumerated() { b[count + 3 + k] = v }
+            }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            group.allReduceSum(&reduceBuffer)
+            reduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+            reduceBytes = 8 * reduceBuffer.count
             var at = 0
             grads = grads.map { g in
                 defer { at += g.count }
-                return Tensor(shape: g.shape, scalars: Array(buffer[at..<(at + g.count)]))
+                return Tensor(shape: g.shape, scalars: Array(reduceBuffer[at..<(at + g.count)]))
             }
-            (e2, f2, fc) = (buffer[at], buffer[at + 1], buffer[at + 2])
-            summedVotes = Array(buffer[(at + 3)...])
+            (e2, f2, fc) = (reduceBuffer[count], reduceBuffer[count + 1], reduceBuffer[count + 2])
+            summedVotes = Array(reduceBuffer[(count + 3)...])
         }
         optimizer.learningRate = effectiveLearningRate
         optimizer.step(params, gradients: grads)
