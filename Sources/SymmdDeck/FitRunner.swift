@@ -146,14 +146,23 @@ public final class FitRunner {
         if startStep == 0 { try emitRow(e: .nan, f: .nan) }
         while trainer.step < total {
             // A stop request (signal, time limit) is a vote summed with the step's gradients, so all
-            // ranks stop after the same step; one process stops before the step, as it always did.
-            let interrupt = shouldStop()
-            let overTime = deck.timeLimitMinutes > 0 && Date().timeIntervalSince(start) > 60 * deck.timeLimitMinutes
-            if group.size == 1, interrupt || overTime {
-                reason = interrupt ? "interrupted" : "time limit"
-                break
+            // ranks stop after the same step (the one under way when it came); one process stops
+            // before the step, as it always did.
+            func requests() -> (interrupt: Bool, overTime: Bool) {
+                (shouldStop(), deck.timeLimitMinutes > 0 && Date().timeIntervalSince(start) > 60 * deck.timeLimitMinutes)
             }
-            let r = trainer.trainStep(votes: group.size > 1 ? [interrupt ? 1 : 0, overTime ? 1 : 0] : [])
+            if group.size == 1 {
+                let q = requests()
+                if q.interrupt || q.overTime {
+                    reason = q.interrupt ? "interrupted" : "time limit"
+                    break
+                }
+            }
+            let r = trainer.trainStep(votes: {
+                guard group.size > 1 else { return [] }
+                let q = requests()
+                return [q.interrupt ? 1 : 0, q.overTime ? 1 : 0]
+            })
             onProgress?(trainer.step, total)
             if trainer.step % every == 0 || trainer.step == total {
                 try emitRow(e: r.energyRMSE, f: r.forceRMSE)
@@ -172,10 +181,15 @@ public final class FitRunner {
             if let votes = r.votes.first, votes > 0 { reason = "interrupted"; break }
             if r.votes.count > 1, r.votes[1] > 0 { reason = "time limit"; break }
         }
+        // The other ranks wait for rank 0's files: mpirun ends the job (SIGKILL soon after) as soon
+        // as one rank exits with a stop's status, and a checkpoint must not be cut short.
+        func allWritten() { var token = [0.0]; group.allReduceSum(&token) }
         guard group.isRoot else {
+            allWritten()
             return FitSummary(steps: trainer.step - startStep, finalStep: trainer.step, seconds: Date().timeIntervalSince(start),
                               reason: reason, validation: nil, bestForceRMSE: nil, bestStep: nil)
         }
+        defer { allWritten() }
         if let ck = deck.output.checkpoint { try checkpoint(ck) }
         try writeModel()
         let validation = trainer.valid.isEmpty ? nil : trainer.metrics(trainer.valid)

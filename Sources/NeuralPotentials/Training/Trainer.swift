@@ -172,13 +172,14 @@ public final class Trainer {
     /// RMSE (eV/Å).
     @discardableResult
     public func trainStep() -> (energyRMSE: Double, forceRMSE: Double) {
-        let r = trainStep(votes: [])
+        let r = trainStep(votes: { [] })
         return (r.energyRMSE, r.forceRMSE)
     }
 
-    /// One optimiser step on this rank's share of the global batch; `votes` (a stop request, say) are
-    /// summed over the ranks with the gradients, so every rank learns them at the same step.
-    public func trainStep(votes: [Double]) -> StepResult {
+    /// One optimiser step on this rank's share of the global batch; `votes` (a stop request, say),
+    /// asked for once the gradients are computed, are summed over the ranks with them, so every rank
+    /// learns them at the same step.
+    public func trainStep(votes vote: () -> [Double]) -> StepResult {
         let pf = config.prefactors(learningRate: learningRate)
         let global = nextBatch()
         let batch = Array(global[(group.rank * config.batchSize)..<((group.rank + 1) * config.batchSize)])
@@ -207,6 +208,7 @@ public final class Trainer {
             }
             grads = grad(of: total! * scale, wrt: params.map(\.value))
         }
+        let votes = vote()
         var summedVotes = votes
         if group.size > 1 {
             // One buffer (kept between steps: no 4 MB allocation per step): every gradient, the error
