@@ -16,6 +16,17 @@ enum Ranks {
     }
 }
 
+extension Ranks {
+    /// For commands that do not split work over ranks (`run`): several ranks would be copies writing
+    /// the same files, so that start is refused with what to use instead.
+    static func refuseSeveral(_ command: String, instead: String) throws {
+        let env = ProcessInfo.processInfo.environment
+        if let n = (env["OMPI_COMM_WORLD_SIZE"] ?? env["PMI_SIZE"]).flatMap({ Int($0) }), n > 1 {
+            throw ValidationError("symmd \(command) does not split its work over MPI ranks (started as \(n) ranks); \(instead)")
+        }
+    }
+}
+
 /// Like `userFacing`, for a command running on `group`: a failure on any rank prints that rank's
 /// message (prefixed with the rank when there are several) and stops every rank (MPI_Abort) instead
 /// of leaving the others waiting in a collective. Ranks other than 0 wait a moment first, so an

@@ -71,6 +71,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try applyThreads(threads)
         try userFacing {
+            try Ranks.refuseSeveral("run", instead: "run it without mpirun and use --threads, or run the model in LAMMPS over MPI through KIM (make kim)")
             let d = try RunDeck(contentsOf: URL(fileURLWithPath: deck), warn: printError)
             let driver = try RunDriver(deck: d, restart: restart.map { URL(fileURLWithPath: $0) })
             let tty = isatty(1) != 0

@@ -14,7 +14,8 @@ bare `mpirun`, which may be another MPI's) and checks:
   and leaves the last checkpoint readable, and a restart from it runs;
 - a deck error is printed once (by rank 0) and stops both ranks;
 - symmd test and symmd model devi on 2 ranks print and write what 1 rank does;
-- a launch by MPICH's mpirun (PMI_SIZE set, no OpenMPI variables) is refused with the launcher to use.
+- a launch by MPICH's mpirun (PMI_SIZE set, no OpenMPI variables) is refused with the launcher to use;
+- symmd run (not split over ranks) under 2 ranks is refused.
 Every wait has a timeout, so a hang is a FAIL. Exits 1 on any failure.
 """
 import json
@@ -177,6 +178,11 @@ for k in [k for k in env if k.startswith("OMPI_") or k.startswith("PMIX_")]:
 code, text = run(["fit", deck("mpich", batch_size=1)], env=env, timeout=60)
 check("a launch by MPICH's mpirun (PMI_SIZE=2) is refused, naming mpirun.openmpi", code == 1 and "mpirun.openmpi" in text,
       text.strip()[:160])
+
+# 7. symmd run does not split over ranks: two copies would write the same files, so it is refused.
+code, text = run(["run", f"{repo}/Tests/interop/cu-small.toml"], ranks=2, timeout=60)
+check("symmd run under 2 ranks is refused with what to use instead", code not in (None, 0) and "does not split its work" in text,
+      next((l for l in text.splitlines() if "does not split" in l), text[-200:])[:160])
 
 print(f"mpi-check: {sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)
