@@ -136,7 +136,7 @@ public final class FitRunner {
         try openCurve(restartStep: startStep == 0 ? nil : startStep)
         defer { try? curveFile?.close() }
         var best: (score: Double, step: Int)? = nil
-        if startStep > 0, let ck = deck.output.checkpoint, !trainer.valid.isEmpty,
+        if startStep > 0, group.isRoot, let ck = deck.output.checkpoint, !trainer.valid.isEmpty,
            let saved = try? DeepPotentialModel.load(from: FitRunner.bestPath(ck).path), saved.spec == trainer.model.spec {
             // A restarted fit keeps the best checkpoint of the earlier run unless it beats it.
             best = (Trainer.metrics(model: saved, frames: trainer.valid).forceRMSE, startStep)

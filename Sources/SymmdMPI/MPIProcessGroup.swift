@@ -16,6 +16,8 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
     /// The number of ranks.
     public let size: Int
     private let comm = symmd_mpi_comm_world()
+    /// The all-reduce's receive buffer, kept between calls (only the main thread calls MPI).
+    private var incoming: [Double] = []
 
     private init(rank: Int, size: Int) {
         self.rank = rank
@@ -70,7 +72,7 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
             return (count * k / n)..<(count * (k + 1) / n)
         }
         let right = Int32((rank + 1) % n), left = Int32((rank - 1 + n) % n)
-        var incoming = [Double](repeating: 0, count: count / n + 1)
+        if incoming.count < count / n + 1 { incoming = [Double](repeating: 0, count: count / n + 1) }
         values.withUnsafeMutableBufferPointer { v in
             incoming.withUnsafeMutableBufferPointer { buf in
                 for s in 0..<(n - 1) {
