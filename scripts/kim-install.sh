@@ -61,7 +61,8 @@ done
 [ -f "$HEADER" ] || die "symmd.h not found at '$HEADER'."
 [ -f "$DRIVER_SRC/CMakeLists.txt" ] || die "driver sources not found in '$DRIVER_SRC'."
 if command -v nm >/dev/null 2>&1; then
-  nm -D --defined-only "$LIB" 2>/dev/null | grep -q ' symmd_model_compute$' \
+  # grep reads all of nm's output (not -q: an early exit would SIGPIPE nm and fail under pipefail).
+  nm -D --defined-only "$LIB" 2>/dev/null | grep ' symmd_model_compute$' >/dev/null \
     || die "'$LIB' does not export symmd_model_compute: not a libSymmdC.so built from this checkout?"
 fi
 TOOL="$(command -v kim-api-collections-management)"
