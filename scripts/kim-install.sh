@@ -102,7 +102,7 @@ if [ -n "$INFO" ]; then
   [ -n "$found" ] || die "the driver '$DRIVER_NAME' is not listed in any KIM collection after installing it."
   driver_so="$(printf '%s\n' "$found" | head -n1 | awk '{print $3}')/$DRIVER_NAME/libkim-api-model-driver.so"
   if [ -f "$driver_so" ] && command -v ldd >/dev/null 2>&1; then
-    if ldd "$driver_so" | grep -q 'libSymmdC.so => not found'; then
+    if ldd "$driver_so" | grep 'libSymmdC.so => not found' >/dev/null; then
       die "the installed driver '$driver_so' cannot find libSymmdC.so (expected in $LIBDIR)."
     fi
   fi

@@ -51,8 +51,38 @@ int symmd_vecmath_width(void) {
             for (long k = 0; k < n; k++) y[k] = NAME(x[k]);                                \
         }                                                                                  \
     }
+/* Single precision: libmvec's float variants (glibc 2.35 and later), 16 or 8 lanes. */
+#define SYMMD_VECFNF(NAME)                                                                 \
+    __attribute__((target("avx512f"))) __m512 _ZGVeN16v_##NAME##f(__m512);                \
+    __attribute__((target("avx2,fma"))) __m256 _ZGVdN8v_##NAME##f(__m256);                \
+    __attribute__((target("avx512f"))) static void NAME##f_512(const float *x, float *y,  \
+                                                              long n) {                    \
+        long k = 0;                                                                        \
+        for (; k + 16 <= n; k += 16)                                                       \
+            _mm512_storeu_ps(y + k, _ZGVeN16v_##NAME##f(_mm512_loadu_ps(x + k)));          \
+        for (; k < n; k++) y[k] = NAME##f(x[k]);                                           \
+    }                                                                                      \
+    __attribute__((target("avx2,fma"))) static void NAME##f_256(const float *x, float *y, \
+                                                                long n) {                  \
+        long k = 0;                                                                        \
+        for (; k + 8 <= n; k += 8)                                                         \
+            _mm256_storeu_ps(y + k, _ZGVdN8v_##NAME##f(_mm256_loadu_ps(x + k)));           \
+        for (; k < n; k++) y[k] = NAME##f(x[k]);                                           \
+    }                                                                                      \
+    void symmd_v##NAME##f(const float *x, float *y, long n) {                              \
+        switch (symmd_vecmath_width()) {                                                   \
+        case 512: NAME##f_512(x, y, n); return;                                            \
+        case 256: NAME##f_256(x, y, n); return;                                            \
+        default:                                                                           \
+            for (long k = 0; k < n; k++) y[k] = NAME##f(x[k]);                             \
+        }                                                                                  \
+    }
 #else
 int symmd_vecmath_width(void) { return 0; }
+#define SYMMD_VECFNF(NAME)                                                                 \
+    void symmd_v##NAME##f(const float *x, float *y, long n) {                              \
+        for (long k = 0; k < n; k++) y[k] = NAME##f(x[k]);                                 \
+    }
 #define SYMMD_VECFN(NAME)                                                                  \
     void symmd_v##NAME(const double *x, double *y, long n) {                               \
         for (long k = 0; k < n; k++) y[k] = NAME(x[k]);                                    \
@@ -67,6 +97,7 @@ SYMMD_VECFN(cos)
 SYMMD_VECFN(erf)
 SYMMD_VECFN(expm1)
 SYMMD_VECFN(log1p)
+SYMMD_VECFNF(tanh)
 
 #ifdef __GLIBC__
 #include <malloc.h>

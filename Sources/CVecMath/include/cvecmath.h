@@ -7,6 +7,8 @@
 #define SYMMD_CVECMATH_H
 
 void symmd_vtanh(const double *x, double *y, long n);
+/* y[k] = tanhf(x[k]) in single precision (libmvec's float variant where available). */
+void symmd_vtanhf(const float *x, float *y, long n);
 void symmd_vexp(const double *x, double *y, long n);
 void symmd_vlog(const double *x, double *y, long n);
 void symmd_vsin(const double *x, double *y, long n);
