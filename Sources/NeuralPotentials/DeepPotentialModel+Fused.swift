@@ -32,11 +32,13 @@ extension DeepPotentialModel {
     /// Empty slots do not go through the embedding net row by row: their input is the same
     /// constant for every slot of a (centre type, neighbor type) block, so the net runs once on
     /// it and the slots enter T as a count; they carry no force.
+    ///
+    /// The nets run in `precision` (the model's own by default; "mixed": float32 nets, everything
+    /// around them float64).
     public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads,
-                              atomVirial: Bool = false) -> FusedEvaluation {
+                              atomVirial: Bool = false, precision: NetworkPrecision? = nil) -> FusedEvaluation {
         let n = env.atomCount, nAll = env.systemAtomCount
-        let embNets = embeddings.map(FusedNet.init)
-        let fitNets = fittings.map(FusedNet.init)
+        let (embNets, fitNets) = runnableNets(precision ?? self.precision)
         let blocks = Swift.max(1, Swift.min(threads, n / 8))
         var partForces = [[Double]](repeating: [], count: blocks)
         var partVirial = [[Double]](repeating: [Double](repeating: 0, count: 9), count: blocks)
@@ -83,8 +85,8 @@ extension DeepPotentialModel {
     /// One batch of atoms of centre type `c`: the steps of DESIGN.md §4 forward, then back to the
     /// displacements; forces and virial accumulated into `work`, atomic energies written into
     /// `atomEnergies`.
-    func fusedBatch(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [FusedNet],
-                    fitNet: FusedNet, work: FusedWorkspace, atomEnergies: UnsafeMutableBufferPointer<Double>) {
+    func fusedBatch(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [any FusedRunnableNet],
+                    fitNet: any FusedRunnableNet, work: FusedWorkspace, atomEnergies: UnsafeMutableBufferPointer<Double>) {
         let batch = FusedBatch(model: self, env: env, centerType: c, atoms: atoms, work: work)
         batch.environmentRows()
         batch.embedAndContract(embNets)
@@ -107,10 +109,9 @@ final class FusedWorkspace {
     var rowSlot: [[Int]], rowStart: [[Int]], rc: [RawBuffer]
     var x0 = RawBuffer(), dx0 = RawBuffer(), dG = RawBuffer(), drc = RawBuffer()
     var tmat = RawBuffer(), desc = RawBuffer(), dDesc = RawBuffer(), dT = RawBuffer(), ones = RawBuffer()
-    var embActs: [[RawBuffer]], embOuts: [[RawBuffer]]
-    var emptyActs: [RawBuffer] = [], emptyOuts: [RawBuffer] = []
-    var fitActs: [RawBuffer] = [], fitOuts: [RawBuffer] = []
-    var dz = RawBuffer(), ping = RawBuffer(), pong = RawBuffer()
+    /// The nets' activations: per neighbor type's embedding, the empty-slot input, the fitting net;
+    /// and the backward passes' shared scratch.
+    let emb: [NetScratch], empty = NetScratch(), fit = NetScratch(), shared = SharedScratch()
     /// Compressed embedding: per neighbor type g and dg/ds of the filled rows; g and dg/ds of the empty input.
     var tabG: [RawBuffer], tabD: [RawBuffer], tabE = RawBuffer()
 
@@ -122,22 +123,13 @@ final class FusedWorkspace {
         rowSlot = [[Int]](repeating: [], count: ntb)
         rowStart = [[Int]](repeating: [], count: ntb)
         rc = [RawBuffer](repeating: RawBuffer(), count: ntb)
-        embActs = [[RawBuffer]](repeating: [], count: ntb)
-        embOuts = [[RawBuffer]](repeating: [], count: ntb)
+        emb = (0..<ntb).map { _ in NetScratch() }
     }
 
     deinit {
         for k in rc.indices { rc[k].free(); tabG[k].free(); tabD[k].free() }
         tabE.free()
-        for k in embActs.indices {
-            for l in embActs[k].indices { embActs[k][l].free() }
-            for l in embOuts[k].indices { embOuts[k][l].free() }
-        }
-        for l in emptyActs.indices { emptyActs[l].free() }
-        for l in emptyOuts.indices { emptyOuts[l].free() }
-        for l in fitActs.indices { fitActs[l].free() }
-        for l in fitOuts.indices { fitOuts[l].free() }
         rn.free(); drn.free(); jac.free(); x0.free(); dx0.free(); dG.free(); drc.free()
-        tmat.free(); desc.free(); dDesc.free(); dT.free(); ones.free(); dz.free(); ping.free(); pong.free()
+        tmat.free(); desc.free(); dDesc.free(); dT.free(); ones.free()
     }
 }

@@ -21,6 +21,8 @@ public final class DeepPotentialModel: @unchecked Sendable {
     /// Tabulated embedding nets used by the fused path when set (``compress(stride:minimumDistance:)``);
     /// nil: the exact nets. Not saved in model files (an inference option, rebuilt on load).
     public var compression: CompressedEmbedding? = nil
+    /// The precision the fused path runs the nets in (chosen at load; the file is the same).
+    public var precision = NetworkPrecision.float64
 
     /// How the weights of a new model are drawn.
     public enum Initialization: Sendable {

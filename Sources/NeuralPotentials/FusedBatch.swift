@@ -111,7 +111,7 @@ struct FusedBatch {
     /// Step 2: G = g(s) per neighbor type on the filled rows (a net or its table), once on the
     /// empty-slot input, and the deep-set sums T = R̃ᵀG/N_c (se_e2_a) or D = ΣG/N_c (se_e2_r).
     /// Empty slots enter as a count: their row is (s_empty, 0, 0, 0) and they carry no force.
-    func embedAndContract(_ embeddingNets: [FusedNet]) {
+    func embedAndContract(_ embeddingNets: [any FusedRunnableNet]) {
         let tMatrices = self.tMatrices, descriptorValues = self.descriptorValues, work = self.work
         let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize
         let mean = model.statistics.mean, stdR = model.statistics.stdRadial
@@ -137,8 +137,8 @@ struct FusedBatch {
                 gEmpty = work.tabE.ensure(2 * width)
                 table.evaluate(&sEmpty, count: 1, g: gEmpty, dg: gEmpty + width)
             } else {
-                g = filled > 0 ? net.forward(s, rows: filled, acts: &work.embActs[t], outs: &work.embOuts[t]) : s
-                gEmpty = net.forward(&sEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)
+                g = filled > 0 ? net.forward(s, rows: filled, scratch: work.emb[t]) : s
+                gEmpty = net.forward(&sEmpty, rows: 1, scratch: work.empty)
             }
             work.rowStart[t].withUnsafeBufferPointer { rowStart in
                 for b in 0..<batchSize {
@@ -180,13 +180,12 @@ struct FusedBatch {
     }
 
     /// Step 4: the fitting net F_c(D) + e_c, the atomic energies; then ∂E/∂D through it.
-    func fitEnergies(_ fitNet: FusedNet, into atomEnergies: UnsafeMutableBufferPointer<Double>) {
-        let e = fitNet.forward(descriptorValues, rows: batchSize, acts: &work.fitActs, outs: &work.fitOuts)
+    func fitEnergies(_ fitNet: any FusedRunnableNet, into atomEnergies: UnsafeMutableBufferPointer<Double>) {
+        let e = fitNet.forward(descriptorValues, rows: batchSize, scratch: work.fit)
         for (b, i) in atoms.enumerated() { atomEnergies[i] = e[b] + model.energyBias[centerType] }
         let ones = work.ones.ensure(batchSize)
         ones.update(repeating: 1, count: batchSize)
-        fitNet.backward(gradOut: ones, rows: batchSize, acts: work.fitActs, gradIn: descriptorGradients, dz: &work.dz,
-                        ping: &work.ping, pong: &work.pong)
+        fitNet.backward(gradOut: ones, rows: batchSize, scratch: work.fit, gradIn: descriptorGradients, shared: work.shared)
     }
 
     /// Step 5 (se_e2_a): ∂E/∂T = T·(∂E/∂D)ᵀ + [T<·∂E/∂D | 0] — both factors of D = TᵀT<.
@@ -204,7 +203,7 @@ struct FusedBatch {
 
     /// Step 6: back through the deep-set sums and the embedding to ∂E/∂R̃ of the filled slots:
     /// ∂E/∂G = R̃·∂E/∂T/N_c, ∂E/∂R̃ = G·(∂E/∂T)ᵀ/N_c, and ∂E/∂s through g added to the s column.
-    func backToRows(_ embeddingNets: [FusedNet]) {
+    func backToRows(_ embeddingNets: [any FusedRunnableNet]) {
         let rowGradients = self.rowGradients, tGradients = self.tGradients, descriptorGradients = self.descriptorGradients
         let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize, work = self.work
         for t in 0..<neighborTypes where env.sel[t] > 0 {
@@ -212,7 +211,7 @@ struct FusedBatch {
             guard filled > 0 else { continue }
             let net = embeddingNets[embeddingIndex(t)]
             let table = model.compression?.tables[embeddingIndex(t)]
-            let g = table != nil ? work.tabG[t].base! : net.output(net.layers.count - 1, acts: work.embActs[t], outs: work.embOuts[t])
+            let g = table != nil ? work.tabG[t].base! : net.lastOutput(work.emb[t])
             let dG = work.dG.ensure(filled * width), dRows = work.drc.ensure(4 * filled), ds = work.dx0.ensure(filled)
             let gathered = work.rc[t].base!
             work.rowStart[t].withUnsafeBufferPointer { rowStart in
@@ -241,8 +240,7 @@ struct FusedBatch {
                     ds[r] = acc
                 }
             } else {
-                net.backward(gradOut: dG, rows: filled, acts: work.embActs[t], gradIn: ds, dz: &work.dz,
-                             ping: &work.ping, pong: &work.pong)
+                net.backward(gradOut: dG, rows: filled, scratch: work.emb[t], gradIn: ds, shared: work.shared)
             }
             work.rowSlot[t].withUnsafeBufferPointer { places in
                 for r in 0..<filled {

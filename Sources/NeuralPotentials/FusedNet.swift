@@ -2,35 +2,70 @@ import CBLAS
 import CVecMath
 import NNCore
 
-/// One dense layer's weights in the form the fused path uses (tanh or linear, DeePMD skips).
-struct FusedLayer {
+/// An element type the fused networks run in: float64 (`Double`) or, for mixed precision, float32
+/// (`Float`), with its BLAS product and vectorised tanh.
+protocol FusedScalar: BinaryFloatingPoint {
+    /// C ← αAB + βC (cblas_dgemm or cblas_sgemm, row-major).
+    static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+                     _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
+                     _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+    /// y = tanh(x) element-wise over n values (libmvec).
+    static func tanh(_ x: UnsafeMutablePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+}
+
+extension Double: FusedScalar {
+    @inline(__always) static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
+                                       _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>,
+                                       _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        symmd_vtanh(x, y, n)
+    }
+}
+
+extension Float: FusedScalar {
+    @inline(__always) static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
+                                       _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>,
+                                       _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        symmd_vtanhf(x, y, n)
+    }
+}
+
+/// One dense layer's weights in the form the fused path uses (tanh or linear, DeePMD skips), in
+/// the element type the net runs in.
+struct FusedLayer<E: FusedScalar> {
     /// How a layer adds its input: not at all, as is (equal widths), or doubled (width doubles).
     enum Skip { case none, add, concat }
-    let weight: [Double]      // [nin, nout] row-major
-    let bias: [Double]        // [nout]
-    let timestep: [Double]?   // [nout]
+    let weight: [E]      // [nin, nout] row-major
+    let bias: [E]        // [nout]
+    let timestep: [E]?   // [nout]
     let nin: Int
     let nout: Int
     let tanh: Bool
     let skip: Skip
 }
 
-/// An MLP's weights read once per evaluation, with a forward pass that keeps what the
-/// hand-written backward pass needs (no tape).
-struct FusedNet {
-    let layers: [FusedLayer]
+/// An MLP's weights read once per evaluation (rounded to `E` for a float32 net), with a forward
+/// pass that keeps what the hand-written backward pass needs (no tape).
+struct FusedNet<E: FusedScalar> {
+    let layers: [FusedLayer<E>]
 
     /// The weights of `mlp` (tanh hidden layers; the last linear when `linearOutput`).
     init(_ mlp: MLP) {
-        var ls: [FusedLayer] = []
+        var ls: [FusedLayer<E>] = []
+        func cast(_ x: [Double]) -> [E] { E.self == Double.self ? x as! [E] : x.map { E($0) } }
         for (k, d) in mlp.layers.enumerated() {
             let hidden = !(k == mlp.layers.count - 1 && mlp.linearOutput)
-            var skip = FusedLayer.Skip.none
+            var skip = FusedLayer<E>.Skip.none
             if mlp.skip && hidden {
                 if d.outputs == d.inputs { skip = .add } else if d.outputs == 2 * d.inputs { skip = .concat }
             }
-            ls.append(FusedLayer(weight: d.weight.value.scalars, bias: d.bias.value.scalars,
-                                 timestep: mlp.timesteps[k]?.value.scalars, nin: d.inputs, nout: d.outputs,
+            ls.append(FusedLayer(weight: cast(d.weight.value.scalars), bias: cast(d.bias.value.scalars),
+                                 timestep: mlp.timesteps[k].map { cast($0.value.scalars) }, nin: d.inputs, nout: d.outputs,
                                  tanh: hidden, skip: skip))
         }
         layers = ls
@@ -46,7 +81,7 @@ struct FusedNet {
     }
 
     /// Where layer l's output lies after ``forward(_:rows:acts:outs:)``.
-    @inline(__always) func output(_ l: Int, acts: [RawBuffer], outs: [RawBuffer]) -> UnsafeMutablePointer<Double> {
+    @inline(__always) func output(_ l: Int, acts: [ScratchBuffer<E>], outs: [ScratchBuffer<E>]) -> UnsafeMutablePointer<E> {
         outputIsActivation(l) ? acts[l].base! : outs[l].base!
     }
 
@@ -54,11 +89,11 @@ struct FusedNet {
     /// `outs[l]` its outputs (the next layer's input) unless they are the same numbers; returns
     /// the network output (rows × outputs). Buffers only grow, so batches of varying size reuse them.
     @discardableResult
-    func forward(_ input: UnsafePointer<Double>, rows: Int, acts: inout [RawBuffer], outs: inout [RawBuffer])
-        -> UnsafeMutablePointer<Double> {
+    func forward(_ input: UnsafePointer<E>, rows: Int, acts: inout [ScratchBuffer<E>], outs: inout [ScratchBuffer<E>])
+        -> UnsafeMutablePointer<E> {
         if acts.count != layers.count {
-            acts = [RawBuffer](repeating: RawBuffer(), count: layers.count)
-            outs = [RawBuffer](repeating: RawBuffer(), count: layers.count)
+            acts = [ScratchBuffer<E>](repeating: ScratchBuffer<E>(), count: layers.count)
+            outs = [ScratchBuffer<E>](repeating: ScratchBuffer<E>(), count: layers.count)
         }
         var h = input
         for (l, L) in layers.enumerated() {
@@ -74,12 +109,11 @@ struct FusedNet {
                         }
                     } else {
                         for r in 0..<rows { (z + r * L.nout).update(from: b.baseAddress!, count: L.nout) }
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(L.nout), Int32(L.nin),
-                                    1, h, Int32(L.nin), w.baseAddress!, Int32(L.nout), 1, z, Int32(L.nout))
+                        E.gemm(CblasNoTrans, CblasNoTrans, rows, L.nout, L.nin, 1, h, L.nin, w.baseAddress!, L.nout, 1, z, L.nout)
                     }
                 }
             }
-            if L.tanh { symmd_vtanh(z, z, size) }
+            if L.tanh { E.tanh(z, z, size) }
             if outputIsActivation(l) {
                 h = UnsafePointer(z)
                 continue
@@ -131,8 +165,8 @@ struct FusedNet {
     /// Backward pass: from ∂E/∂output (`gradOut`, rows × outputs, read only) to ∂E/∂input written
     /// into `gradIn` (rows × nin of the first layer), using the forward pass's `acts`; `dz`,
     /// `ping` and `pong` are scratch.
-    func backward(gradOut: UnsafePointer<Double>, rows: Int, acts: [RawBuffer], gradIn: UnsafeMutablePointer<Double>,
-                  dz dzBuffer: inout RawBuffer, ping: inout RawBuffer, pong: inout RawBuffer) {
+    func backward(gradOut: UnsafePointer<E>, rows: Int, acts: [ScratchBuffer<E>], gradIn: UnsafeMutablePointer<E>,
+                  dz dzBuffer: inout ScratchBuffer<E>, ping: inout ScratchBuffer<E>, pong: inout ScratchBuffer<E>) {
         var g = gradOut
         var usePing = true
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -159,7 +193,7 @@ struct FusedNet {
             } else {
                 dz.update(from: g, count: count)
             }
-            let gin: UnsafeMutablePointer<Double>
+            let gin: UnsafeMutablePointer<E>
             if l == 0 {
                 gin = gradIn
             } else {
@@ -181,14 +215,13 @@ struct FusedNet {
                     let keep = L.skip != .none
                     for r in 0..<rows {
                         let dzr = dz + r * L.nout
-                        var acc = 0.0
+                        var acc: E = 0
                         for c in 0..<L.nout { acc += dzr[c] * w[c] }
                         gin[r] = keep ? gin[r] + acc : acc
                     }
                 } else {
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(L.nin), Int32(L.nout),
-                                1, dz, Int32(L.nout), w.baseAddress!, Int32(L.nout), L.skip == .none ? 0 : 1,
-                                gin, Int32(L.nin))
+                    E.gemm(CblasNoTrans, CblasTrans, rows, L.nin, L.nout, 1, dz, L.nout, w.baseAddress!, L.nout,
+                           L.skip == .none ? 0 : 1, gin, L.nin)
                 }
             }
             g = UnsafePointer(gin)
@@ -196,14 +229,17 @@ struct FusedNet {
     }
 }
 
-/// A growable scratch buffer of doubles owned by a ``FusedWorkspace`` (freed by it). Contents are
-/// undefined after it grows; callers overwrite what they read.
-struct RawBuffer {
-    private(set) var base: UnsafeMutablePointer<Double>? = nil
+/// A growable scratch buffer of doubles owned by a ``FusedWorkspace`` (freed by it).
+typealias RawBuffer = ScratchBuffer<Double>
+
+/// A growable scratch buffer owned by a ``FusedWorkspace`` (freed by it). Contents are undefined
+/// after it grows; callers overwrite what they read.
+struct ScratchBuffer<E> {
+    private(set) var base: UnsafeMutablePointer<E>? = nil
     private(set) var capacity = 0
 
-    /// A pointer to at least `count` doubles.
-    @inline(__always) mutating func ensure(_ count: Int) -> UnsafeMutablePointer<Double> {
+    /// A pointer to at least `count` elements.
+    @inline(__always) mutating func ensure(_ count: Int) -> UnsafeMutablePointer<E> {
         if count > capacity || base == nil {
             base?.deallocate()
             capacity = Swift.max(count, 1)

@@ -231,6 +231,33 @@ enum DeepInferBench {
                 })
             }
         }
+        // Mixed precision (float32 nets, float64 geometry and sums), exact and compressed, against
+        // symmd's own float64 figure measured in the same entry and DeePMD-kit's model.
+        for compressed in [false, true] {
+            let name = "deep-infer-cu4000-1t-mixed" + (compressed ? "-compressed" : "")
+            out.append(Benchmark(name: name) { _ in
+                let model = try DeepPotentialModel(spec: spec, seed: 1)
+                if compressed { model.compress(stride: 0.01) }
+                let (s, _) = try system("cu4000", cells: 10)
+                let load = loadAverage()
+                let n = Double(s.count)
+                model.precision = .float64
+                let double = try time(s, model: model, threads: 1, repeats: 20, warmup: 3)
+                model.precision = .mixed
+                let mixed = try time(s, model: model, threads: 1, repeats: 20, warmup: 3)
+                let us = mixed.step / n * 1e6, us64 = double.step / n * 1e6
+                FileHandle.standardError.write(Data(String(format: "  cu4000 1t mixed%@: %.1f µs/atom/step (float64 %.1f), load %@\n",
+                                                           compressed ? " compressed" : "", us, us64, load).utf8))
+                let (figs, info) = anchorFigures()[compressed ? "compressed" : "uncompressed"]!
+                let anchor = figs?["cu4000"]?[1]
+                let note = String(format: "float32 nets%@; symmd float64 in the same entry %.1f µs/atom/step (mixed/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
+                                  compressed ? " (tabulated embedding stays float64)" : "", us64, us / us64,
+                                  mixed.fused / n * 1e6, double.fused / n * 1e6, abs(mixed.energy - double.energy) / n, load, info)
+                return BenchResult(name: name, unit: "µs/atom/step", symmd: us,
+                                   anchor: anchor == nil ? nil : "deepmd-kit", anchor_value: anchor,
+                                   ratio: anchor.map { us / $0 }, note: note)
+            })
+        }
         for threads in [1, 2] {
             let name = "deep-md-cu4000-\(threads)t"
             out.append(Benchmark(name: name) { _ in

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import NeuralPotentials
 import TrajectoryIO
 
 /// `--atom-style` and `--species`: what a LAMMPS data file may not say, for every command that reads
@@ -36,3 +37,6 @@ func readTrajectory(_ path: String, options: ReadOptions = ReadOptions()) throws
     for n in t.notes { printError("note: \(n)") }
     return t
 }
+
+/// `--precision float64|mixed` on the commands that evaluate a deep potential.
+extension NetworkPrecision: ExpressibleByArgument {}

@@ -30,6 +30,7 @@ struct TestCommand: ParsableCommand {
     @Option(help: "The extxyz info key of the reference virial (eV), or of a stress (eV/Å³) when its name says stress, e.g. REF_stress (default: virial, else stress).")
     var virialKey: String?
     @Flag(help: "Evaluate with the embedding nets tabulated (model compression, stride 0.01).") var compress = false
+    @Option(help: "Network precision: float64, or mixed (float32 nets, float64 geometry and sums).") var precision: NetworkPrecision = .float64
 
     func run() throws {
         try applyThreads(threads)
@@ -37,6 +38,7 @@ struct TestCommand: ParsableCommand {
         try userFacing(on: group) {
             let m = try DeepPotentialModel.load(from: model)
             if compress { m.compress(stride: 0.01) }
+            m.precision = precision
             let keys = LabelKeys(energy: energyKey, forces: forcesKey, virial: virialKey)
             let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false, keys: keys)
             let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
