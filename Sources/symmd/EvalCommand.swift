@@ -23,10 +23,15 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "0-based frame of the structure file.") var frame: Int = 0
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+    @Option(help: "With --model: network precision, float64 or mixed (float32 nets; with --deck the deck's [potential] precision decides).")
+    var precision: NetworkPrecision?
 
     func validate() throws {
         guard (deck == nil) != (model == nil) else {
             throw ValidationError("give exactly one of --deck DECK or --model MODEL")
+        }
+        if deck != nil, precision != nil {
+            throw ValidationError("--precision goes with --model; with --deck set [potential] precision in the deck")
         }
     }
 
@@ -42,6 +47,7 @@ struct EvalCommand: ParsableCommand {
                 lengthUnit = d.units.names.length
             } else {
                 let p = try DeepPotential(contentsOf: model!, warn: printError)
+                p.model.precision = precision ?? .float64
                 r = try EvalResult(potential: p, typeNames: p.typeMap, structure: URL(fileURLWithPath: structure), frame: frame)
             }
             if json {

@@ -35,6 +35,8 @@ struct ModelDeviCommand: ParsableCommand {
     var relativeV: Double?
     @OptionGroup var reading: ReadingOptions
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
+    @Option(help: "Network precision of every model: float64, or mixed (float32 nets, float64 geometry and sums).")
+    var precision: NetworkPrecision = .float64
 
     func run() throws {
         let group = try Ranks.start()
@@ -43,6 +45,7 @@ struct ModelDeviCommand: ParsableCommand {
             guard frequency >= 1 else { throw ValidationError("--frequency: expected a whole number ≥ 1, found \(frequency)") }
             try AnalysisOutput.refuseOverwriting(models + [system], with: [URL(fileURLWithPath: out)])
             let potentials = try models.map { try DeepPotential(contentsOf: $0, warn: printError) }
+            for p in potentials { p.model.precision = precision }
             let committee = try Committee(potentials, names: models)
             let traj = try reading.read(system)
             for (name, v) in [("--relative", relative), ("--relative-v", relativeV)] where v.map({ !($0 > 0) }) ?? false {

@@ -3,7 +3,8 @@ import Foundation
 import NeuralPotentials
 
 /// `kind = "deep"`: `file` (a symmd model, relative to the deck), optional `compress = true` and
-/// `compress_stride = 0.01` (tabulated embedding nets), and `committee = ["b.sdp", …]`: more models
+/// `compress_stride = 0.01` (tabulated embedding nets), `precision = "float64" | "mixed"` (float32 nets,
+/// float64 geometry and sums; the file is the same), and `committee = ["b.sdp", …]`: more models
 /// evaluated only where `[output] model_devi` asks (``CommitteePotential``). Metal units only; sel-overflow warnings
 /// go to the deck's warning callback (at most 10) and are counted in thermo (`sel_overflow`).
 enum DeepPotentialKind: PotentialKind {
@@ -28,13 +29,16 @@ enum DeepPotentialKind: PotentialKind {
             throw pot.error(.missingFile, "committee", expected: "existing model files (relative to \(context.directory.path))", found: "no file at \(u.path)")
         }
         let stride = try pot.positive("compress_stride", "table interval in normalised s") ?? 0.01
+        let precision = NetworkPrecision(rawValue: try pot.choice("precision", NetworkPrecision.allCases.map(\.rawValue)) ?? "float64")!
         do {
             let p = try DeepPotential(contentsOf: url.path, warn: context.warn)
             if compress { p.model.compress(stride: stride) }
+            p.model.precision = precision
             guard !otherURLs.isEmpty else { return (p, p.typeMap) }
             let members = try otherURLs.map { u -> DeepPotential in
                 let m = try DeepPotential(contentsOf: u.path, warn: context.warn)
                 if compress { m.model.compress(stride: stride) }
+                m.model.precision = precision
                 return m
             }
             let committee: Committee
