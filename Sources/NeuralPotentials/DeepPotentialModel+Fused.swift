@@ -37,8 +37,17 @@ extension DeepPotentialModel {
     /// around them float64).
     public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads,
                               atomVirial: Bool = false, precision: NetworkPrecision? = nil) -> FusedEvaluation {
+        switch precision ?? self.precision {
+        case .float64: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Double.self)
+        case .mixed: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Float.self)
+        }
+    }
+
+    /// The fused pass with steps 2–6 of ``FusedBatch`` in `E`.
+    func evaluateFused<E: FusedScalar>(_ env: AtomEnvironments, threads: Int, atomVirial: Bool, in _: E.Type) -> FusedEvaluation {
         let n = env.atomCount, nAll = env.systemAtomCount
-        let (embNets, fitNets) = runnableNets(precision ?? self.precision)
+        let embNets = embeddings.map { FusedNet<E>($0) }
+        let fitNets = fittings.map { FusedNet<E>($0) }
         let blocks = Swift.max(1, Swift.min(threads, n / 8))
         var partForces = [[Double]](repeating: [], count: blocks)
         var partVirial = [[Double]](repeating: [Double](repeating: 0, count: 9), count: blocks)
@@ -51,7 +60,7 @@ extension DeepPotentialModel {
                     let pfBox = UncheckedSendable(pf), pvBox = UncheckedSendable(pv), aeBox = UncheckedSendable(ae)
                     let pavBox = UncheckedSendable(pav)
                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
-                        let work = FusedWorkspace(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
+                        let work = FusedWorkspace<E>(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
                         for c in 0..<spec.typeCount {
                             let atoms = range.filter { env.types[$0] == c }
                             var start = 0
@@ -85,8 +94,8 @@ extension DeepPotentialModel {
     /// One batch of atoms of centre type `c`: the steps of DESIGN.md §4 forward, then back to the
     /// displacements; forces and virial accumulated into `work`, atomic energies written into
     /// `atomEnergies`.
-    func fusedBatch(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [any FusedRunnableNet],
-                    fitNet: any FusedRunnableNet, work: FusedWorkspace, atomEnergies: UnsafeMutableBufferPointer<Double>) {
+    func fusedBatch<E: FusedScalar>(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [FusedNet<E>],
+                                    fitNet: FusedNet<E>, work: FusedWorkspace<E>, atomEnergies: UnsafeMutableBufferPointer<Double>) {
         let batch = FusedBatch(model: self, env: env, centerType: c, atoms: atoms, work: work)
         batch.environmentRows()
         batch.embedAndContract(embNets)
@@ -98,38 +107,50 @@ extension DeepPotentialModel {
     }
 }
 
-/// Buffers reused across the batches of one thread of the fused path (they only grow).
-final class FusedWorkspace {
+/// Buffers reused across the batches of one thread of the fused path (they only grow): float64
+/// for the rows, Jacobians, forces and virial; `E` for what steps 2–6 compute.
+final class FusedWorkspace<E: FusedScalar> {
     var forces: [Double]
     var virial = [Double](repeating: 0, count: 9)
     /// Per-particle virials (9 per particle) when asked for, else empty.
     var atomVirial: [Double]
     var rn = RawBuffer(), drn = RawBuffer(), jac = RawBuffer()
     /// Per neighbor type: the filled slots' places, each atom's first row, their normalised rows.
-    var rowSlot: [[Int]], rowStart: [[Int]], rc: [RawBuffer]
-    var x0 = RawBuffer(), dx0 = RawBuffer(), dG = RawBuffer(), drc = RawBuffer()
-    var tmat = RawBuffer(), desc = RawBuffer(), dDesc = RawBuffer(), dT = RawBuffer(), ones = RawBuffer()
-    /// The nets' activations: per neighbor type's embedding, the empty-slot input, the fitting net;
-    /// and the backward passes' shared scratch.
-    let emb: [NetScratch], empty = NetScratch(), fit = NetScratch(), shared = SharedScratch()
+    var rowSlot: [[Int]], rowStart: [[Int]], rc: [ScratchBuffer<E>]
+    var x0 = ScratchBuffer<E>(), dx0 = ScratchBuffer<E>(), dG = ScratchBuffer<E>(), drc = ScratchBuffer<E>()
+    var tmat = ScratchBuffer<E>(), desc = ScratchBuffer<E>(), dDesc = ScratchBuffer<E>(), dT = ScratchBuffer<E>()
+    var ones = ScratchBuffer<E>()
+    var embActs: [[ScratchBuffer<E>]], embOuts: [[ScratchBuffer<E>]]
+    var emptyActs: [ScratchBuffer<E>] = [], emptyOuts: [ScratchBuffer<E>] = []
+    var fitActs: [ScratchBuffer<E>] = [], fitOuts: [ScratchBuffer<E>] = []
+    var dz = ScratchBuffer<E>(), ping = ScratchBuffer<E>(), pong = ScratchBuffer<E>()
     /// Compressed embedding: per neighbor type g and dg/ds of the filled rows; g and dg/ds of the empty input.
-    var tabG: [RawBuffer], tabD: [RawBuffer], tabE = RawBuffer()
+    var tabG: [ScratchBuffer<E>], tabD: [ScratchBuffer<E>], tabE = ScratchBuffer<E>()
 
     init(atomCount n: Int, neighborTypes ntb: Int, atomVirial: Bool = false) {
         self.atomVirial = atomVirial ? [Double](repeating: 0, count: 9 * n) : []
-        tabG = [RawBuffer](repeating: RawBuffer(), count: ntb)
-        tabD = [RawBuffer](repeating: RawBuffer(), count: ntb)
+        tabG = [ScratchBuffer<E>](repeating: ScratchBuffer<E>(), count: ntb)
+        tabD = [ScratchBuffer<E>](repeating: ScratchBuffer<E>(), count: ntb)
         forces = [Double](repeating: 0, count: 3 * n)
         rowSlot = [[Int]](repeating: [], count: ntb)
         rowStart = [[Int]](repeating: [], count: ntb)
-        rc = [RawBuffer](repeating: RawBuffer(), count: ntb)
-        emb = (0..<ntb).map { _ in NetScratch() }
+        rc = [ScratchBuffer<E>](repeating: ScratchBuffer<E>(), count: ntb)
+        embActs = [[ScratchBuffer<E>]](repeating: [], count: ntb)
+        embOuts = [[ScratchBuffer<E>]](repeating: [], count: ntb)
     }
 
     deinit {
         for k in rc.indices { rc[k].free(); tabG[k].free(); tabD[k].free() }
         tabE.free()
+        for k in embActs.indices {
+            for l in embActs[k].indices { embActs[k][l].free() }
+            for l in embOuts[k].indices { embOuts[k][l].free() }
+        }
+        for l in emptyActs.indices { emptyActs[l].free() }
+        for l in emptyOuts.indices { emptyOuts[l].free() }
+        for l in fitActs.indices { fitActs[l].free() }
+        for l in fitOuts.indices { fitOuts[l].free() }
         rn.free(); drn.free(); jac.free(); x0.free(); dx0.free(); dG.free(); drc.free()
-        tmat.free(); desc.free(); dDesc.free(); dT.free(); ones.free()
+        tmat.free(); desc.free(); dDesc.free(); dT.free(); ones.free(); dz.free(); ping.free(); pong.free()
     }
 }

@@ -16,6 +16,9 @@ public struct EmbeddingTable: Sendable {
     public let intervals: Int
     /// Coefficients, [interval][output][6] (c0 + c1 t + … + c5 t⁵ with t = s − s_k).
     @usableFromInline let coefficients: [Double]
+    /// The coefficients rounded to float32, for mixed precision, laid out by power: interval k's
+    /// coefficient p of column j at (6k + p)·width + j, so the evaluation runs along contiguous columns.
+    let coefficients32: [Float]
 
     /// Tabulates `net` (one scalar input) on [lower, upper] with intervals of `stride`.
     public init(net: MLP, lower: Double, upper: Double, stride: Double) {
@@ -47,6 +50,11 @@ public struct EmbeddingTable: Sendable {
             }
         }
         coefficients = c
+        var c32 = [Float](repeating: 0, count: c.count)
+        for k in 0..<intervals {
+            for j in 0..<m { for p in 0..<6 { c32[(6 * k + p) * m + j] = Float(c[(k * m + j) * 6 + p]) } }
+        }
+        coefficients32 = c32
     }
 
     /// g(s) and dg/ds for `count` inputs: values into `g` (count × M), derivatives into `dg`.
@@ -67,6 +75,35 @@ public struct EmbeddingTable: Sendable {
                     let a = base + 6 * j
                     out[j] = a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))))
                     dout[j] = a[1] + t * (2 * a[2] + t * (3 * a[3] + t * (4 * a[4] + t * 5 * a[5])))
+                }
+            }
+        }
+    }
+
+    /// g and dg/ds in `E` (the float32 coefficients for `Float`), as ``evaluate(_:count:g:dg:)``.
+    func evaluate<E: FusedScalar>(_ s: UnsafePointer<E>, count: Int, g: UnsafeMutablePointer<E>, dg: UnsafeMutablePointer<E>) {
+        if E.self == Double.self {
+            s.withMemoryRebound(to: Double.self, capacity: count) { sd in
+                g.withMemoryRebound(to: Double.self, capacity: count * width) { gd in
+                    dg.withMemoryRebound(to: Double.self, capacity: count * width) { dgd in evaluate(sd, count: count, g: gd, dg: dgd) }
+                }
+            }
+            return
+        }
+        let m = width, lo = E(lower), h = E(stride)
+        coefficients32.withUnsafeBufferPointer { cp in
+            cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { c in
+                for r in 0..<count {
+                    let x = s[r]
+                    var k = Int(((x - lo) / h).rounded(.down))
+                    k = Swift.min(Swift.max(k, 0), intervals - 1)
+                    let t = x - (lo + E(k) * h)
+                    let a0 = c + 6 * k * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m, a4 = a3 + m, a5 = a4 + m
+                    let out = g + r * m, dout = dg + r * m
+                    for j in 0..<m {
+                        out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))))
+                        dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])))
+                    }
                 }
             }
         }

@@ -9,30 +9,34 @@ import CBLAS
 /// wrote. Slot `k` of batch atom `b` has the flat place `b·slotsPerAtom + k`; for each neighbor
 /// type the filled slots are gathered as consecutive rows (`work.rowSlot[t]`, each atom's first
 /// row in `work.rowStart[t]`), so embedding nets and products run once per type on all of them.
-struct FusedBatch {
+///
+/// Steps 2–6 (embedding, contractions, descriptor, fitting net and their gradients) run in `E`:
+/// float64, or float32 for mixed precision; the rows and Jacobians before them and the forces and
+/// virial after them are float64 in both.
+struct FusedBatch<E: FusedScalar> {
     let model: DeepPotentialModel
     let env: AtomEnvironments
     /// The centre type c.
     let centerType: Int
     /// The batch's centre atoms (indices into `env`).
     let atoms: ArraySlice<Int>
-    let work: FusedWorkspace
+    let work: FusedWorkspace<E>
     /// Shapes, named as DESIGN.md §4 does: the batch's atoms B, slots per atom N_c = Σ sel, model
     /// types, neighbor types (slot blocks), the embedding width M, M′ = axis_neuron (the columns of
     /// T< kept in D) and each atom's descriptor length.
     let batchSize: Int, slotsPerAtom: Int, typeCount: Int, neighborTypes: Int
     let width: Int, axisWidth: Int, descriptorLength: Int
     /// se_e2_a (T and D = TᵀT<) rather than se_e2_r (D = ΣG/N_c), and 1/N_c, the deep-set weight.
-    let isSeA: Bool, slotWeight: Double
+    let isSeA: Bool, slotWeight: E
 
     /// Normalised environment rows (4 per slot), their gradients, and the Jacobians of the raw rows
     /// with respect to r_ij (12 per slot).
     let rows: UnsafeMutablePointer<Double>, rowGradients: UnsafeMutablePointer<Double>, jacobians: UnsafeMutablePointer<Double>
     /// T (4×M per atom, se_e2_a), D (descriptorLength per atom), ∂E/∂D and ∂E/∂T.
-    let tMatrices: UnsafeMutablePointer<Double>, descriptorValues: UnsafeMutablePointer<Double>
-    let descriptorGradients: UnsafeMutablePointer<Double>, tGradients: UnsafeMutablePointer<Double>
+    let tMatrices: UnsafeMutablePointer<E>, descriptorValues: UnsafeMutablePointer<E>
+    let descriptorGradients: UnsafeMutablePointer<E>, tGradients: UnsafeMutablePointer<E>
 
-    init(model: DeepPotentialModel, env: AtomEnvironments, centerType: Int, atoms: ArraySlice<Int>, work: FusedWorkspace) {
+    init(model: DeepPotentialModel, env: AtomEnvironments, centerType: Int, atoms: ArraySlice<Int>, work: FusedWorkspace<E>) {
         self.model = model
         self.env = env
         self.centerType = centerType
@@ -47,7 +51,7 @@ struct FusedBatch {
         axisWidth = d.axisNeuron
         descriptorLength = d.descriptorLength
         isSeA = d.kind == .seE2A
-        slotWeight = 1 / Double(env.slotCount)
+        slotWeight = 1 / E(env.slotCount)
         rows = work.rn.ensure(batchSize * slotsPerAtom * 4)
         rowGradients = work.drn.ensure(batchSize * slotsPerAtom * 4)
         jacobians = work.jac.ensure(batchSize * slotsPerAtom * 12)
@@ -99,8 +103,8 @@ struct FusedBatch {
                     work.rowSlot[t].withUnsafeBufferPointer { places in
                         for r in 0..<filled {
                             let place = places[r]
-                            gathered[4 * r] = rows[4 * place]; gathered[4 * r + 1] = rows[4 * place + 1]
-                            gathered[4 * r + 2] = rows[4 * place + 2]; gathered[4 * r + 3] = rows[4 * place + 3]
+                            gathered[4 * r] = E(rows[4 * place]); gathered[4 * r + 1] = E(rows[4 * place + 1])
+                            gathered[4 * r + 2] = E(rows[4 * place + 2]); gathered[4 * r + 3] = E(rows[4 * place + 3])
                         }
                     }
                 }
@@ -111,7 +115,7 @@ struct FusedBatch {
     /// Step 2: G = g(s) per neighbor type on the filled rows (a net or its table), once on the
     /// empty-slot input, and the deep-set sums T = R̃ᵀG/N_c (se_e2_a) or D = ΣG/N_c (se_e2_r).
     /// Empty slots enter as a count: their row is (s_empty, 0, 0, 0) and they carry no force.
-    func embedAndContract(_ embeddingNets: [any FusedRunnableNet]) {
+    func embedAndContract(_ embeddingNets: [FusedNet<E>]) {
         let tMatrices = self.tMatrices, descriptorValues = self.descriptorValues, work = self.work
         let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize
         let mean = model.statistics.mean, stdR = model.statistics.stdRadial
@@ -127,8 +131,8 @@ struct FusedBatch {
             let gathered = work.rc[t].ensure(4 * filled)
             let s = work.x0.ensure(filled)
             for r in 0..<filled { s[r] = gathered[4 * r] }
-            var sEmpty = (0 - mean[statisticsIndex(t)]) / stdR[statisticsIndex(t)]
-            let g: UnsafeMutablePointer<Double>, gEmpty: UnsafeMutablePointer<Double>
+            var sEmpty = E((0 - mean[statisticsIndex(t)]) / stdR[statisticsIndex(t)])
+            let g: UnsafeMutablePointer<E>, gEmpty: UnsafeMutablePointer<E>
             if let table = model.compression?.tables[embeddingIndex(t)] {
                 // Tabulated: g and dg/ds from the quintic table (dg/ds kept for the way back).
                 g = work.tabG[t].ensure(max(1, filled) * width)
@@ -137,8 +141,8 @@ struct FusedBatch {
                 gEmpty = work.tabE.ensure(2 * width)
                 table.evaluate(&sEmpty, count: 1, g: gEmpty, dg: gEmpty + width)
             } else {
-                g = filled > 0 ? net.forward(s, rows: filled, scratch: work.emb[t]) : s
-                gEmpty = net.forward(&sEmpty, rows: 1, scratch: work.empty)
+                g = filled > 0 ? net.forward(s, rows: filled, acts: &work.embActs[t], outs: &work.embOuts[t]) : s
+                gEmpty = net.forward(&sEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)
             }
             work.rowStart[t].withUnsafeBufferPointer { rowStart in
                 for b in 0..<batchSize {
@@ -146,11 +150,11 @@ struct FusedBatch {
                     if isSeA {
                         let T = tMatrices + b * 4 * width
                         if filledSlots > 0 {
-                            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4, Int32(width), Int32(filledSlots), slotWeight,
-                                        gathered + 4 * firstRow, 4, g + firstRow * width, Int32(width), 1, T, Int32(width))
+                            E.gemm(CblasTrans, CblasNoTrans, 4, width, filledSlots, slotWeight,
+                                   gathered + 4 * firstRow, 4, g + firstRow * width, width, 1, T, width)
                         }
                         if emptySlots > 0 {
-                            let f = slotWeight * Double(emptySlots) * sEmpty
+                            let f = slotWeight * E(emptySlots) * sEmpty
                             for a in 0..<width { T[a] += f * gEmpty[a] }
                         }
                     } else {
@@ -160,7 +164,7 @@ struct FusedBatch {
                             for a in 0..<width { D[a] += gRow[a] * slotWeight }
                         }
                         if emptySlots > 0 {
-                            let f = slotWeight * Double(emptySlots)
+                            let f = slotWeight * E(emptySlots)
                             for a in 0..<width { D[a] += f * gEmpty[a] }
                         }
                     }
@@ -174,18 +178,19 @@ struct FusedBatch {
         guard isSeA else { return }
         for b in 0..<batchSize {
             let T = tMatrices + b * 4 * width
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(axisWidth), 4, 1,
-                        T, Int32(width), T, Int32(width), 0, descriptorValues + b * width * axisWidth, Int32(axisWidth))
+            E.gemm(CblasTrans, CblasNoTrans, width, axisWidth, 4, 1, T, width, T, width, 0,
+                   descriptorValues + b * width * axisWidth, axisWidth)
         }
     }
 
     /// Step 4: the fitting net F_c(D) + e_c, the atomic energies; then ∂E/∂D through it.
-    func fitEnergies(_ fitNet: any FusedRunnableNet, into atomEnergies: UnsafeMutableBufferPointer<Double>) {
-        let e = fitNet.forward(descriptorValues, rows: batchSize, scratch: work.fit)
-        for (b, i) in atoms.enumerated() { atomEnergies[i] = e[b] + model.energyBias[centerType] }
+    func fitEnergies(_ fitNet: FusedNet<E>, into atomEnergies: UnsafeMutableBufferPointer<Double>) {
+        let e = fitNet.forward(descriptorValues, rows: batchSize, acts: &work.fitActs, outs: &work.fitOuts)
+        for (b, i) in atoms.enumerated() { atomEnergies[i] = Double(e[b]) + model.energyBias[centerType] }
         let ones = work.ones.ensure(batchSize)
         ones.update(repeating: 1, count: batchSize)
-        fitNet.backward(gradOut: ones, rows: batchSize, scratch: work.fit, gradIn: descriptorGradients, shared: work.shared)
+        fitNet.backward(gradOut: ones, rows: batchSize, acts: work.fitActs, gradIn: descriptorGradients, dz: &work.dz,
+                        ping: &work.ping, pong: &work.pong)
     }
 
     /// Step 5 (se_e2_a): ∂E/∂T = T·(∂E/∂D)ᵀ + [T<·∂E/∂D | 0] — both factors of D = TᵀT<.
@@ -194,16 +199,14 @@ struct FusedBatch {
         for b in 0..<batchSize {
             let T = tMatrices + b * 4 * width, dD = descriptorGradients + b * width * axisWidth
             let dT = tGradients + b * 4 * width
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 4, Int32(width), Int32(axisWidth), 1,
-                        T, Int32(width), dD, Int32(axisWidth), 0, dT, Int32(width))
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, Int32(axisWidth), Int32(width), 1,
-                        T, Int32(width), dD, Int32(axisWidth), 1, dT, Int32(width))
+            E.gemm(CblasNoTrans, CblasTrans, 4, width, axisWidth, 1, T, width, dD, axisWidth, 0, dT, width)
+            E.gemm(CblasNoTrans, CblasNoTrans, 4, axisWidth, width, 1, T, width, dD, axisWidth, 1, dT, width)
         }
     }
 
     /// Step 6: back through the deep-set sums and the embedding to ∂E/∂R̃ of the filled slots:
     /// ∂E/∂G = R̃·∂E/∂T/N_c, ∂E/∂R̃ = G·(∂E/∂T)ᵀ/N_c, and ∂E/∂s through g added to the s column.
-    func backToRows(_ embeddingNets: [any FusedRunnableNet]) {
+    func backToRows(_ embeddingNets: [FusedNet<E>]) {
         let rowGradients = self.rowGradients, tGradients = self.tGradients, descriptorGradients = self.descriptorGradients
         let width = self.width, slotWeight = self.slotWeight, isSeA = self.isSeA, batchSize = self.batchSize, work = self.work
         for t in 0..<neighborTypes where env.sel[t] > 0 {
@@ -211,7 +214,7 @@ struct FusedBatch {
             guard filled > 0 else { continue }
             let net = embeddingNets[embeddingIndex(t)]
             let table = model.compression?.tables[embeddingIndex(t)]
-            let g = table != nil ? work.tabG[t].base! : net.lastOutput(work.emb[t])
+            let g = table != nil ? work.tabG[t].base! : net.output(net.layers.count - 1, acts: work.embActs[t], outs: work.embOuts[t])
             let dG = work.dG.ensure(filled * width), dRows = work.drc.ensure(4 * filled), ds = work.dx0.ensure(filled)
             let gathered = work.rc[t].base!
             work.rowStart[t].withUnsafeBufferPointer { rowStart in
@@ -220,10 +223,10 @@ struct FusedBatch {
                     guard filledSlots > 0 else { continue }
                     if isSeA {
                         let dT = tGradients + b * 4 * width
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filledSlots), Int32(width), 4, slotWeight,
-                                    gathered + 4 * firstRow, 4, dT, Int32(width), 0, dG + firstRow * width, Int32(width))
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filledSlots), 4, Int32(width), slotWeight,
-                                    g + firstRow * width, Int32(width), dT, Int32(width), 0, dRows + 4 * firstRow, 4)
+                        E.gemm(CblasNoTrans, CblasNoTrans, filledSlots, width, 4, slotWeight,
+                               gathered + 4 * firstRow, 4, dT, width, 0, dG + firstRow * width, width)
+                        E.gemm(CblasNoTrans, CblasTrans, filledSlots, 4, width, slotWeight,
+                               g + firstRow * width, width, dT, width, 0, dRows + 4 * firstRow, 4)
                     } else {
                         let dD = descriptorGradients + b * width
                         for r in firstRow..<(firstRow + filledSlots) {
@@ -235,23 +238,24 @@ struct FusedBatch {
             if table != nil {
                 let dg = work.tabD[t].base!
                 for r in 0..<filled {
-                    var acc = 0.0
+                    var acc: E = 0
                     for a in 0..<width { acc += dG[r * width + a] * dg[r * width + a] }
                     ds[r] = acc
                 }
             } else {
-                net.backward(gradOut: dG, rows: filled, scratch: work.emb[t], gradIn: ds, shared: work.shared)
+                net.backward(gradOut: dG, rows: filled, acts: work.embActs[t], gradIn: ds, dz: &work.dz,
+                             ping: &work.ping, pong: &work.pong)
             }
             work.rowSlot[t].withUnsafeBufferPointer { places in
                 for r in 0..<filled {
                     let place = places[r]
                     if isSeA {
-                        rowGradients[4 * place] = dRows[4 * r] + ds[r]
-                        rowGradients[4 * place + 1] = dRows[4 * r + 1]
-                        rowGradients[4 * place + 2] = dRows[4 * r + 2]
-                        rowGradients[4 * place + 3] = dRows[4 * r + 3]
+                        rowGradients[4 * place] = Double(dRows[4 * r] + ds[r])
+                        rowGradients[4 * place + 1] = Double(dRows[4 * r + 1])
+                        rowGradients[4 * place + 2] = Double(dRows[4 * r + 2])
+                        rowGradients[4 * place + 3] = Double(dRows[4 * r + 3])
                     } else {
-                        rowGradients[4 * place] = ds[r]
+                        rowGradients[4 * place] = Double(ds[r])
                         rowGradients[4 * place + 1] = 0
                         rowGradients[4 * place + 2] = 0
                         rowGradients[4 * place + 3] = 0

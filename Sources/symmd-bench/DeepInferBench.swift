@@ -250,8 +250,8 @@ enum DeepInferBench {
                                                            compressed ? " compressed" : "", us, us64, load).utf8))
                 let (figs, info) = anchorFigures()[compressed ? "compressed" : "uncompressed"]!
                 let anchor = figs?["cu4000"]?[1]
-                let note = String(format: "float32 nets%@; symmd float64 in the same entry %.1f µs/atom/step (mixed/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
-                                  compressed ? " (tabulated embedding stays float64)" : "", us64, us / us64,
+                let note = String(format: "float32 nets, tables and contractions%@; symmd float64 in the same entry %.1f µs/atom/step (mixed/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
+                                  compressed ? " (float32 tables)" : "", us64, us / us64,
                                   mixed.fused / n * 1e6, double.fused / n * 1e6, abs(mixed.energy - double.energy) / n, load, info)
                 return BenchResult(name: name, unit: "µs/atom/step", symmd: us,
                                    anchor: anchor == nil ? nil : "deepmd-kit", anchor_value: anchor,
