@@ -14,7 +14,9 @@ struct TestCommand: ParsableCommand {
             and writes PREFIX-energy.svg / PREFIX-force.svg (predicted vs reference) with their CSVs.
             With --json, one object on stdout: frames, energy_mae_per_atom, energy_rmse_per_atom,
             force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å). Under mpirun.openmpi -np N the
-            frames are split over the ranks and rank 0 prints and writes the same numbers.
+            frames are split over the ranks and rank 0 prints and writes the same numbers. With
+            --precision mixed the model's differences from float64 on the same frames are printed too
+            (JSON: vs_float64).
             Example:
               symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
               mpirun.openmpi -np 2 symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
@@ -45,6 +47,16 @@ struct TestCommand: ParsableCommand {
             if overflows > 0, group.isRoot { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
             guard let predictions = Trainer.predictions(model: m, frames: frames, group: group) else { return }
             let r = Trainer.metrics(frames: frames, predictions: predictions)
+            // In a precision other than float64, how far its predictions are from float64's.
+            var versus: PredictionDifference? = nil
+            if precision != .float64 {
+                m.precision = .float64
+                let reference = Trainer.predictions(model: m, frames: frames, group: group)
+                m.precision = precision
+                if let reference {
+                    versus = PredictionDifference(predictions, reference: reference, atomCounts: frames.map(\.environments.atomCount))
+                }
+            }
             if out != "none" {
                 var eRef: [Double] = [], ePred: [Double] = [], fRef: [Double] = [], fPred: [Double] = []
                 for (p, o) in zip(frames, predictions) {
@@ -75,7 +87,12 @@ struct TestCommand: ParsableCommand {
                 print("{\"frames\":\(r.frames),\"energy_mae_per_atom\":\(num(r.energyMAEPerAtom)),\"energy_rmse_per_atom\":\(num(r.energyRMSEPerAtom)),"
                       + "\"energy_mae\":\(num(r.energyMAE)),\"energy_rmse\":\(num(r.energyRMSE)),"
                       + "\"force_mae\":\(num(r.forceMAE)),\"force_rmse\":\(num(r.forceRMSE)),"
-                      + "\"virial_mae_per_atom\":\(num(r.virialMAEPerAtom)),\"virial_rmse_per_atom\":\(num(r.virialRMSEPerAtom))}")
+                      + "\"virial_mae_per_atom\":\(num(r.virialMAEPerAtom)),\"virial_rmse_per_atom\":\(num(r.virialRMSEPerAtom))"
+                      + (versus.map { v in
+                          ",\"precision\":\"\(precision.rawValue)\",\"vs_float64\":{\"energy_rms_per_atom\":\(num(v.energyRMSPerAtom)),"
+                              + "\"energy_max_per_atom\":\(num(v.energyMaxPerAtom)),\"force_rms\":\(num(v.forceRMS)),"
+                              + "\"force_max\":\(num(v.forceMax)),\"virial_max_per_atom\":\(num(v.virialMaxPerAtom))}"
+                      } ?? "") + "}")
                 return
             }
             func line(_ name: String, _ v: Double?, _ unit: String) {
@@ -90,6 +107,14 @@ struct TestCommand: ParsableCommand {
             line("Force  RMSE", r.forceRMSE, "eV/Å")
             line("Virial MAE/Natoms", r.virialMAEPerAtom, "eV")
             line("Virial RMSE/Natoms", r.virialRMSEPerAtom, "eV")
+            if let v = versus {
+                print("# \(precision.rawValue) against float64 on the same frames:")
+                line("  ΔE/Natoms RMS", v.energyRMSPerAtom, "eV")
+                line("  ΔE/Natoms max", v.energyMaxPerAtom, "eV")
+                line("  ΔF RMS", v.forceRMS, "eV/Å")
+                line("  ΔF max", v.forceMax, "eV/Å")
+                line("  ΔW/Natoms max", v.virialMaxPerAtom, "eV")
+            }
             if out != "none" { print("# parity plots: \(out)-energy.svg, \(out)-force.svg") }
         }
     }
