@@ -97,6 +97,22 @@ public func symmdModelCompress(_ model: OpaquePointer?, _ stride: Double,
     return SYMMD_OK
 }
 
+/// `symmd_model_set_precision`: "float64" or "mixed" for later evaluations.
+@_cdecl("symmd_model_set_precision")
+public func symmdModelSetPrecision(_ model: OpaquePointer?, _ precision: UnsafePointer<CChar>?,
+                                   _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> symmd_status {
+    let fail = MessageSink(entry: "symmd_model_set_precision", buffer: message, size: messageSize).fail
+    guard let model else { return fail(SYMMD_ERROR_ARGUMENT, "model is NULL") }
+    guard let precision else { return fail(SYMMD_ERROR_ARGUMENT, "precision is NULL") }
+    let text = String(cString: precision)
+    guard let p = NetworkPrecision(rawValue: text) else {
+        return fail(SYMMD_ERROR_ARGUMENT, "precision '\(text)': expected \(NetworkPrecision.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))")
+    }
+    let handle = ModelHandle.from(model)
+    handle.state.withLock { _ in handle.model.precision = p }
+    return SYMMD_OK
+}
+
 /// `symmd_model_sel_overflow_count`: atoms whose neighbors exceeded sel, over all evaluations.
 @_cdecl("symmd_model_sel_overflow_count")
 public func symmdModelSelOverflowCount(_ model: OpaquePointer?) -> Int64 {

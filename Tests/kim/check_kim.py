@@ -89,8 +89,8 @@ def write_data(path, pos, cell, species=None, elements=("Cu",)):
             f.write(f"{i + 1} {elements.index(e) + 1} " + " ".join(f"{x:.17g}" for x in p) + "\n")
 
 
-def symmd_eval(xyz, model_file=None):
-    out = subprocess.run([symmd, "eval", "--model", model_file or model, "--structure", xyz, "--json"],
+def symmd_eval(xyz, model_file=None, precision="float64"):
+    out = subprocess.run([symmd, "eval", "--model", model_file or model, "--structure", xyz, "--json", "--precision", precision],
                          capture_output=True, text=True, check=True)
     r = json.loads(out.stdout)
     return r["energy"], np.array(r["forces"]), np.array(r["virial"]).reshape(3, 3)
@@ -126,7 +126,7 @@ def run_lammps(tag, data, ranks, newton, name=None, extra="", elements="Cu", env
     cmd = ["lmp", "-in", "in.lmp", "-log", "log.lammps", "-screen", "none"]
     if ranks > 1:
         cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks),
-               "-x", "KIM_API_CONFIGURATION_FILE", "-x", "OMP_NUM_THREADS", "-x", "SYMMD_COMPRESS"] + cmd
+               "-x", "KIM_API_CONFIGURATION_FILE", "-x", "OMP_NUM_THREADS", "-x", "SYMMD_COMPRESS", "-x", "SYMMD_PRECISION"] + cmd
     p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=600,
                        env=dict(os.environ, **(env or {"SYMMD_COMPRESS": "0"})))
     log = open(os.path.join(d, "log.lammps")).read() if os.path.exists(os.path.join(d, "log.lammps")) else ""
@@ -205,6 +205,35 @@ def compress_check():
         de = abs(th["PotEng"] - e_ref) / abs(e_ref)
         check(f"{tag}: tabulated nets in use, energy within 1e-6 relative and forces within 1e-5 eV/Å of the exact nets",
               0 < df < 1e-5 and de < 1e-6, f"max |ΔF| {df:.1e} eV/Å, ΔE/E {de:.1e}")
+
+
+def precision_check():
+    """SYMMD_PRECISION=mixed: the driver runs the networks in float32. LAMMPS then agrees with symmd
+    eval --precision mixed to float32 reordering (KIM's neighbor order is not symmd's), 30× closer
+    than to float64, from which it differs by float32 rounding only; an unknown precision fails the
+    model's creation with the reason in kim.log. Energies per atom (this box's total is near zero)."""
+    pos, cell = structure(7, (3, 3, 3))
+    xyz, data = os.path.join(workdir, "cubic.extxyz"), os.path.join(workdir, "cubic.data")
+    e64, f64, _ = symmd_eval(xyz)
+    e32, f32, _ = symmd_eval(xyz, precision="mixed")
+    for ranks in (1, 2):
+        code, log, th, f = run_lammps(f"mixed-{ranks}r", data, ranks, "on", env={"SYMMD_COMPRESS": "0", "SYMMD_PRECISION": "mixed"})
+        tag = f"LAMMPS SYMMD_PRECISION=mixed, {ranks} rank{'s' if ranks > 1 else ''}"
+        if code != 0 or th is None or f is None:
+            check(f"{tag}: ran", False, log[-800:])
+            continue
+        n = len(f)
+        d32, d64 = np.abs(f - f32).max(), np.abs(f - f64).max()
+        de32, de64 = abs(th["PotEng"] - e32) / n, abs(th["PotEng"] - e64) / n
+        check(f"{tag}: symmd eval --precision mixed within float32 reordering (3e-7 eV/Å, 1e-7 eV/atom), float64 within float32 rounding (1e-5 eV/Å, 1e-6 eV/atom)",
+              d32 < 3e-7 and de32 < 1e-7 and 0 < d64 < 1e-5 and de64 < 1e-6 and d32 < d64,
+              f"against mixed: max |ΔF| {d32:.1e} eV/Å, |ΔE|/N {de32:.1e} eV; against float64: max |ΔF| {d64:.1e} eV/Å, |ΔE|/N {de64:.1e} eV")
+    code, log, th, f = run_lammps("precision-typo", data, 1, "on", env={"SYMMD_COMPRESS": "0", "SYMMD_PRECISION": "half"})
+    kimlog = os.path.join(workdir, "precision-typo", "kim.log")
+    reason = open(kimlog).read() if os.path.exists(kimlog) else ""
+    check("LAMMPS SYMMD_PRECISION=half: the model is not created, kim.log says why",
+          code != 0 and "precision 'half'" in reason,
+          next((l.split("*")[-1].strip() for l in reason.splitlines() if "precision 'half'" in l), log[-200:])[:200])
 
 
 def c_api_checks(binary, library):
@@ -381,6 +410,7 @@ if __name__ == "__main__":
         sys.exit(1 if failed else 0)
     lammps_checks()
     compress_check()
+    precision_check()
     convert_data_check()
     if args.c_example:
         c_api_checks(args.c_example, args.library)

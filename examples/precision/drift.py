@@ -17,5 +17,5 @@ for path in sys.argv[1:]:
     slope = sum((a - mt) * (b - me) for a, b in zip(t, e)) / sum((a - mt) ** 2 for a in t)
     rms = (sum((b - me - slope * (a - mt)) ** 2 for a, b in zip(t, e)) / n) ** 0.5
     temp = sum(float(r["temperature"]) for r in rows if float(r["time"]) >= START) / n
-    print(f"{path}: {n} rows over {t[-1] - t[0]:.1f} ps, <T> {temp:.0f} K, drift {1000 * slope:+.4f} meV/atom/ps, "
-          f"RMS about the line {1000 * rms:.4f} meV/atom")
+    print(f"{path}: {n} rows over {t[-1] - t[0]:.1f} ps, <T> {temp:.0f} K, drift {1000 * slope:+.2e} meV/atom/ps, "
+          f"RMS about the line {1000 * rms:.2e} meV/atom")

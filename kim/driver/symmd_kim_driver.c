@@ -20,6 +20,7 @@
  *
  * Threads: symmd_set_threads(1) at create, or SYMMD_THREADS when it holds a positive integer.
  * Compression: SYMMD_COMPRESS=1 (stride 0.01) or a stride tabulates the embedding nets at create.
+ * Precision: SYMMD_PRECISION=mixed runs the networks in float32 (geometry, sums, forces in float64).
  */
 
 #include "KIM_LogMacros.h"
@@ -356,6 +357,22 @@ int symmd_kim_driver_create(KIM_ModelDriverCreate * const modelDriverCreate,
     snprintf(message, sizeof message,
              "symmd_driver: embedding nets tabulated (SYMMD_COMPRESS, stride %g)", stride);
     LOG_INFORMATION(message);
+  }
+
+  {
+    char const * precision = getenv("SYMMD_PRECISION");
+    if (precision != NULL && *precision != '\0' && strcmp(precision, "float64") != 0)
+    {
+      symmdMessage[0] = '\0';
+      if (symmd_model_set_precision(buffer->model, precision, symmdMessage, sizeof symmdMessage) != SYMMD_OK)
+      {
+        LOG_ERROR(symmdMessage);
+        symmd_kim_buffer_free(buffer);
+        return SYMMD_KIM_TRUE;
+      }
+      snprintf(message, sizeof message, "symmd_driver: networks in %s precision (SYMMD_PRECISION)", precision);
+      LOG_INFORMATION(message);
+    }
   }
 
   buffer->typeCount = symmd_model_type_count(buffer->model);

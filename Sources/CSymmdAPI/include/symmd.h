@@ -117,6 +117,13 @@ int symmd_model_file_version(const symmd_model *model);
  */
 symmd_status symmd_model_compress(symmd_model *model, double stride, char *message, size_t message_size);
 
+/**
+ * The precision the model's networks run in: "float64" (the default) or "mixed" (float32 embedding
+ * nets or tables, contractions and fitting nets; float64 environment geometry, energy sums, forces
+ * and virial); later evaluations use it. Any other text is an argument error.
+ */
+symmd_status symmd_model_set_precision(symmd_model *model, const char *precision, char *message, size_t message_size);
+
 /** Atoms (summed over evaluations) that had more neighbors of a type than the model's sel
  *  allows; their farthest neighbors were dropped. */
 int64_t symmd_model_sel_overflow_count(const symmd_model *model);
