@@ -251,7 +251,7 @@ enum DeepInferBench {
                 let (figs, info) = anchorFigures()[compressed ? "compressed" : "uncompressed"]!
                 let anchor = figs?["cu4000"]?[1]
                 let note = String(format: "float32 nets, tables and contractions%@; symmd float64 in the same entry %.1f µs/atom/step (mixed/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
-                                  compressed ? " (float32 tables)" : "", us64, us / us64,
+                                  compressed ? ", compressed" : "", us64, us / us64,
                                   mixed.fused / n * 1e6, double.fused / n * 1e6, abs(mixed.energy - double.energy) / n, load, info)
                 return BenchResult(name: name, unit: "µs/atom/step", symmd: us,
                                    anchor: anchor == nil ? nil : "deepmd-kit", anchor_value: anchor,
