@@ -33,8 +33,8 @@ extension DeepPotentialModel {
     /// constant for every slot of a (centre type, neighbor type) block, so the net runs once on
     /// it and the slots enter T as a count; they carry no force.
     ///
-    /// The nets run in `precision` (the model's own by default; "mixed": float32 nets, everything
-    /// around them float64).
+    /// Steps 2–6 run in `precision` (the model's own by default; "mixed": float32 nets, tables and
+    /// contractions, while rows, Jacobians, energy sums, forces and virial stay float64).
     public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads,
                               atomVirial: Bool = false, precision: NetworkPrecision? = nil) -> FusedEvaluation {
         switch precision ?? self.precision {
