@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // System libraries (Debian: libopenblas-dev, libnetcdf-dev, libfftw3-dev).
+        // System libraries (Debian: libopenblas-dev, libnetcdf-dev, libfftw3-dev, libopenmpi-dev).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNetCDF", pkgConfig: "netcdf",
