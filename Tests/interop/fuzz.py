@@ -61,6 +61,7 @@ axis_neuron = 4
 neuron = [8]
 [training]
 steps = 2
+scale_by_worker = "sqrt"
 """
 
 
