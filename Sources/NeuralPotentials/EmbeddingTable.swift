@@ -15,9 +15,8 @@ public struct EmbeddingTable: Sendable {
     /// Number of intervals.
     public let intervals: Int
     /// Coefficients, [interval][output][6] (c0 + c1 t + … + c5 t⁵ with t = s − s_k).
-    @usableFromInline let coefficients: [Double]
-    /// The coefficients rounded to float32, for mixed precision, laid out by power: interval k's
-    /// coefficient p of column j at (6k + p)·width + j, so the evaluation runs along contiguous columns.
+    let coefficients: [Double]
+    /// The coefficients rounded to float32, for mixed precision (the same layout).
     let coefficients32: [Float]
 
     /// Tabulates `net` (one scalar input) on [lower, upper] with intervals of `stride`.
@@ -49,62 +48,50 @@ public struct EmbeddingTable: Sendable {
                 c[o] = a0; c[o + 1] = a1; c[o + 2] = a2; c[o + 3] = a3; c[o + 4] = a4; c[o + 5] = a5
             }
         }
-        coefficients = c
-        var c32 = [Float](repeating: 0, count: c.count)
+        // Laid out by power (interval k's coefficient p of column j at (6k + p)·m + j), so an
+        // evaluation runs along contiguous columns and vectorises.
+        var byPower = [Double](repeating: 0, count: c.count)
         for k in 0..<intervals {
-            for j in 0..<m { for p in 0..<6 { c32[(6 * k + p) * m + j] = Float(c[(k * m + j) * 6 + p]) } }
+            for j in 0..<m { for p in 0..<6 { byPower[(6 * k + p) * m + j] = c[(k * m + j) * 6 + p] } }
         }
-        coefficients32 = c32
+        coefficients = byPower
+        coefficients32 = byPower.map { Float($0) }
     }
 
     /// g(s) and dg/ds for `count` inputs: values into `g` (count × M), derivatives into `dg`.
-    @inlinable
     public func evaluate(_ s: UnsafePointer<Double>, count: Int, g: UnsafeMutablePointer<Double>,
                          dg: UnsafeMutablePointer<Double>) {
-        let m = width
-        coefficients.withUnsafeBufferPointer { cp in
-            let c = cp.baseAddress!
-            for r in 0..<count {
-                let x = s[r]
-                var k = Int(((x - lower) / stride).rounded(.down))
-                k = Swift.min(Swift.max(k, 0), intervals - 1)
-                let t = x - (lower + Double(k) * stride)
-                let base = c + k * m * 6
-                let out = g + r * m, dout = dg + r * m
-                for j in 0..<m {
-                    let a = base + 6 * j
-                    out[j] = a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))))
-                    dout[j] = a[1] + t * (2 * a[2] + t * (3 * a[3] + t * (4 * a[4] + t * 5 * a[5])))
-                }
-            }
-        }
+        coefficients.withUnsafeBufferPointer { evaluate(s, count: count, g: g, dg: dg, coefficients: $0.baseAddress!) }
     }
 
     /// g and dg/ds in `E` (the float32 coefficients for `Float`), as ``evaluate(_:count:g:dg:)``.
     func evaluate<E: FusedScalar>(_ s: UnsafePointer<E>, count: Int, g: UnsafeMutablePointer<E>, dg: UnsafeMutablePointer<E>) {
         if E.self == Double.self {
-            s.withMemoryRebound(to: Double.self, capacity: count) { sd in
-                g.withMemoryRebound(to: Double.self, capacity: count * width) { gd in
-                    dg.withMemoryRebound(to: Double.self, capacity: count * width) { dgd in evaluate(sd, count: count, g: gd, dg: dgd) }
-                }
+            coefficients.withUnsafeBufferPointer { cp in
+                cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { evaluate(s, count: count, g: g, dg: dg, coefficients: $0) }
             }
-            return
+        } else {
+            coefficients32.withUnsafeBufferPointer { cp in
+                cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { evaluate(s, count: count, g: g, dg: dg, coefficients: $0) }
+            }
         }
+    }
+
+    /// The quintic pieces of `coefficients` (laid out by power, in `E`) at `count` inputs.
+    @inline(__always)
+    func evaluate<E: FusedScalar>(_ s: UnsafePointer<E>, count: Int, g: UnsafeMutablePointer<E>, dg: UnsafeMutablePointer<E>,
+                                  coefficients c: UnsafePointer<E>) {
         let m = width, lo = E(lower), h = E(stride)
-        coefficients32.withUnsafeBufferPointer { cp in
-            cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { c in
-                for r in 0..<count {
-                    let x = s[r]
-                    var k = Int(((x - lo) / h).rounded(.down))
-                    k = Swift.min(Swift.max(k, 0), intervals - 1)
-                    let t = x - (lo + E(k) * h)
-                    let a0 = c + 6 * k * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m, a4 = a3 + m, a5 = a4 + m
-                    let out = g + r * m, dout = dg + r * m
-                    for j in 0..<m {
-                        out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))))
-                        dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])))
-                    }
-                }
+        for r in 0..<count {
+            let x = s[r]
+            var k = Int(((x - lo) / h).rounded(.down))
+            k = Swift.min(Swift.max(k, 0), intervals - 1)
+            let t = x - (lo + E(k) * h)
+            let a0 = c + 6 * k * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m, a4 = a3 + m, a5 = a4 + m
+            let out = g + r * m, dout = dg + r * m
+            for j in 0..<m {
+                out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))))
+                dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])))
             }
         }
     }
