@@ -97,7 +97,8 @@ struct FitCommand: ParsableCommand {
             if summary.reason == "interrupted" {
                 print("# stopped by \(StopSignals.name) after step \(summary.finalStep)"
                       + (d.output.checkpoint.map { ": checkpoint \($0.path) (continue with --restart \($0.path))" } ?? ""))
-                exitCode = 128 + StopSignals.number
+                // A rank the signal did not reach stopped by the others' vote: it exits as for SIGTERM.
+                exitCode = 128 + (StopSignals.number != 0 ? StopSignals.number : SIGTERM)
             }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }

@@ -45,17 +45,19 @@ struct TestCommand: ParsableCommand {
             let loaded = try TrainingData.load(files: data.map { URL(fileURLWithPath: $0) }, typeMap: m.spec.typeMap, skipBad: false, keys: keys)
             let (frames, overflows) = try Trainer.prepare(loaded.frames, model: m, strict: false)
             if overflows > 0, group.isRoot { printError("warning: \(overflows) atoms had more neighbors than sel allows (the farthest were dropped)") }
-            guard let predictions = Trainer.predictions(model: m, frames: frames, group: group) else { return }
-            let r = Trainer.metrics(frames: frames, predictions: predictions)
+            // Every rank takes part in both gathers before the ranks other than 0 leave.
+            let mine = Trainer.predictions(model: m, frames: frames, group: group)
             // In a precision other than float64, how far its predictions are from float64's.
-            var versus: PredictionDifference? = nil
+            var reference: [Trainer.Prediction]? = nil
             if precision != .float64 {
                 m.precision = .float64
-                let reference = Trainer.predictions(model: m, frames: frames, group: group)
+                reference = Trainer.predictions(model: m, frames: frames, group: group)
                 m.precision = precision
-                if let reference {
-                    versus = PredictionDifference(predictions, reference: reference, atomCounts: frames.map(\.environments.atomCount))
-                }
+            }
+            guard let predictions = mine else { return }
+            let r = Trainer.metrics(frames: frames, predictions: predictions)
+            let versus = reference.map {
+                PredictionDifference(predictions, reference: $0, atomCounts: frames.map(\.environments.atomCount))
             }
             if out != "none" {
                 var eRef: [Double] = [], ePred: [Double] = [], fRef: [Double] = [], fPred: [Double] = []

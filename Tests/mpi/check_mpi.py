@@ -13,7 +13,8 @@ bare `mpirun`, which may be another MPI's) and checks:
 - a rank killed (SIGKILL) mid-fit ends the job (non-zero, OpenMPI names the rank and the signal)
   and leaves the last checkpoint readable, and a restart from it runs;
 - a deck error is printed once (by rank 0) and stops both ranks;
-- symmd test and symmd model devi on 2 ranks print and write what 1 rank does;
+- symmd test (also --precision mixed, which gathers twice) and symmd model devi on 2 ranks print and
+  write what 1 rank does;
 - a launch by MPICH's mpirun (PMI_SIZE set, no OpenMPI variables) is refused with the launcher to use;
 - symmd run (not split over ranks) under 2 ranks is refused.
 Every wait has a timeout, so a hang is a FAIL. Exits 1 on any failure.
@@ -165,6 +166,10 @@ same_csv = all(os.path.exists(f"{out}/test{k}/parity-force.csv") for k in (1, 2)
     open(f"{out}/test1/parity-force.csv").read() == open(f"{out}/test2/parity-force.csv").read()
 check("symmd test on 2 ranks = 1 rank (JSON and parity CSV)", c1 == 0 and c2 == 0 and t1.strip() == t2.strip() and same_csv,
       t2.strip()[:120])
+c1, t1 = run(["test", "--model", model, "--data", valid, "--json", "--out", "none", "--precision", "mixed"])
+c2, t2 = run(["test", "--model", model, "--data", valid, "--json", "--out", "none", "--precision", "mixed"], ranks=2, timeout=120)
+check("symmd test --precision mixed (two gathers: mixed and float64) on 2 ranks = 1 rank",
+      c1 == 0 and c2 == 0 and t1.strip() == t2.strip() and "vs_float64" in t2, t2.strip()[-120:])
 models = [f"{out}/one-b2/model.sdp", f"{out}/two-b1/model.sdp", f"{out}/one-b1/model.sdp"]
 c1, _ = run(["model", "devi", "-m"] + models + ["-s", valid, "-o", f"{out}/devi1.out", "--atomic"])
 c2, t2 = run(["model", "devi", "-m"] + models + ["-s", valid, "-o", f"{out}/devi2.out", "--atomic"], ranks=2)
