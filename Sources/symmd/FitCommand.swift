@@ -95,7 +95,7 @@ struct FitCommand: ParsableCommand {
             }
             print("# outputs: " + outs.joined(separator: ", "))
             if summary.reason == "interrupted" {
-                print("# stopped by \(StopSignals.name) after step \(summary.finalStep)"
+                print("# stopped by \(StopSignals.number == 0 ? "a signal to another rank" : StopSignals.name) after step \(summary.finalStep)"
                       + (d.output.checkpoint.map { ": checkpoint \($0.path) (continue with --restart \($0.path))" } ?? ""))
                 // A rank the signal did not reach stopped by the others' vote: it exits as for SIGTERM.
                 exitCode = 128 + (StopSignals.number != 0 ? StopSignals.number : SIGTERM)
