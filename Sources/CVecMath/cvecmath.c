@@ -110,3 +110,80 @@ void symmd_tune_malloc(void) {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
+
+/* The quintic pieces of a compressed embedding table in single precision (mixed precision):
+   for each input x, interval k = clamp(floor((x − lo)/h), 0, intervals − 1), t = x − (lo + k·h),
+   g_j = Σ_p c[(6k+p)·m + j]·t^p and dg_j = Σ_p p·c[(6k+p)·m + j]·t^(p−1), the coefficients laid out
+   by power so the column loop vectorises; dispatched to AVX-512 or AVX2+FMA at run time. */
+#define SYMMD_QUINTIC_BODY                                                                          \
+    for (long r = 0; r < count; r++) {                                                              \
+        float x = s[r];                                                                             \
+        long k = (long) floorf((x - lo) / h);                                                       \
+        if (k < 0) k = 0;                                                                           \
+        if (k > intervals - 1) k = intervals - 1;                                                   \
+        float t = x - (lo + (float) k * h);                                                         \
+        const float *a0 = coef + 6 * k * m, *a1 = a0 + m, *a2 = a1 + m, *a3 = a2 + m, *a4 = a3 + m, \
+                    *a5 = a4 + m;                                                                   \
+        float *restrict out = g + r * m, *restrict dout = dg + r * m;                               \
+        for (long j = 0; j < m; j++) {                                                              \
+            out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))));     \
+            dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])));  \
+        }                                                                                           \
+    }
+
+#ifdef SYMMD_HAVE_MVEC
+__attribute__((target("avx512f"))) static void quintic_512(const float *s, long count, const float *coef, long m,
+                                                           long intervals, float lo, float h, float *g, float *dg) {
+    SYMMD_QUINTIC_BODY
+}
+__attribute__((target("avx2,fma"))) static void quintic_256(const float *s, long count, const float *coef, long m,
+                                                            long intervals, float lo, float h, float *g, float *dg) {
+    SYMMD_QUINTIC_BODY
+}
+#endif
+static void quintic_plain(const float *s, long count, const float *coef, long m, long intervals, float lo, float h,
+                          float *g, float *dg) {
+    SYMMD_QUINTIC_BODY
+}
+
+void symmd_quintic_f32(const float *s, long count, const float *coef, long m, long intervals, float lo, float h,
+                       float *g, float *dg) {
+#ifdef SYMMD_HAVE_MVEC
+    switch (symmd_vecmath_width()) {
+    case 512: quintic_512(s, count, coef, m, intervals, lo, h, g, dg); return;
+    case 256: quintic_256(s, count, coef, m, intervals, lo, h, g, dg); return;
+    default: break;
+    }
+#endif
+    quintic_plain(s, count, coef, m, intervals, lo, h, g, dg);
+}
+
+/* out[r] = Σ_j a[r·m + j]·b[r·m + j] for r < rows, in single precision (the chain rule through a
+   compressed table: ∂E/∂s = Σ_j ∂E/∂g_j · dg_j/ds); dispatched like the functions above. */
+#define SYMMD_ROWDOT_BODY                                                                           \
+    for (long r = 0; r < rows; r++) {                                                               \
+        const float *x = a + r * m, *y = b + r * m;                                                 \
+        float acc = 0;                                                                              \
+        for (long j = 0; j < m; j++) acc += x[j] * y[j];                                            \
+        out[r] = acc;                                                                               \
+    }
+#ifdef SYMMD_HAVE_MVEC
+__attribute__((target("avx512f"))) static void rowdot_512(const float *a, const float *b, long rows, long m, float *out) {
+    SYMMD_ROWDOT_BODY
+}
+__attribute__((target("avx2,fma"))) static void rowdot_256(const float *a, const float *b, long rows, long m, float *out) {
+    SYMMD_ROWDOT_BODY
+}
+#endif
+static void rowdot_plain(const float *a, const float *b, long rows, long m, float *out) { SYMMD_ROWDOT_BODY }
+
+void symmd_rowdot_f32(const float *a, const float *b, long rows, long m, float *out) {
+#ifdef SYMMD_HAVE_MVEC
+    switch (symmd_vecmath_width()) {
+    case 512: rowdot_512(a, b, rows, m, out); return;
+    case 256: rowdot_256(a, b, rows, m, out); return;
+    default: break;
+    }
+#endif
+    rowdot_plain(a, b, rows, m, out);
+}

@@ -1,3 +1,4 @@
+import CVecMath
 import Foundation
 import NNCore
 
@@ -71,8 +72,16 @@ public struct EmbeddingTable: Sendable {
                 cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { evaluate(s, count: count, g: g, dg: dg, coefficients: $0) }
             }
         } else {
+            // The C kernel (AVX-512 or AVX2+FMA chosen at run time; Swift's own loop is SSE only).
+            assert(E.self == Float.self, "FusedScalar is Double or Float")
             coefficients32.withUnsafeBufferPointer { cp in
-                cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { evaluate(s, count: count, g: g, dg: dg, coefficients: $0) }
+                s.withMemoryRebound(to: Float.self, capacity: count) { sf in
+                    g.withMemoryRebound(to: Float.self, capacity: count * width) { gf in
+                        dg.withMemoryRebound(to: Float.self, capacity: count * width) { dgf in
+                            symmd_quintic_f32(sf, count, cp.baseAddress!, width, intervals, Float(lower), Float(stride), gf, dgf)
+                        }
+                    }
+                }
             }
         }
     }

@@ -237,11 +237,7 @@ struct FusedBatch<E: FusedScalar> {
             }
             if table != nil {
                 let dg = work.tabD[t].base!
-                for r in 0..<filled {
-                    var acc: E = 0
-                    for a in 0..<width { acc += dG[r * width + a] * dg[r * width + a] }
-                    ds[r] = acc
-                }
+                E.rowDot(dG, dg, rows: filled, width: width, into: ds)
             } else {
                 net.backward(gradOut: dG, rows: filled, acts: work.embActs[t], gradIn: ds, dz: &work.dz,
                              ping: &work.ping, pong: &work.pong)

@@ -11,6 +11,8 @@ protocol FusedScalar: BinaryFloatingPoint {
                      _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
     /// y = tanh(x) element-wise over n values (libmvec).
     static func tanh(_ x: UnsafeMutablePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[r] = Σ_j a[r·width + j]·b[r·width + j] for r < rows.
+    static func rowDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, width: Int, into out: UnsafeMutablePointer<Self>)
 }
 
 extension Double: FusedScalar {
@@ -22,6 +24,15 @@ extension Double: FusedScalar {
     @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         symmd_vtanh(x, y, n)
     }
+    /// Swift's loop (float64 keeps the order and rounding it always had).
+    @inline(__always) static func rowDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, width: Int,
+                                         into out: UnsafeMutablePointer<Double>) {
+        for r in 0..<rows {
+            var acc = 0.0
+            for j in 0..<width { acc += a[r * width + j] * b[r * width + j] }
+            out[r] = acc
+        }
+    }
 }
 
 extension Float: FusedScalar {
@@ -32,6 +43,11 @@ extension Float: FusedScalar {
     }
     @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         symmd_vtanhf(x, y, n)
+    }
+    /// The C kernel with AVX-512 or AVX2+FMA chosen at run time.
+    @inline(__always) static func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, width: Int,
+                                         into out: UnsafeMutablePointer<Float>) {
+        symmd_rowdot_f32(a, b, rows, width, out)
     }
 }
 
