@@ -62,46 +62,29 @@ public struct EmbeddingTable: Sendable {
     /// g(s) and dg/ds for `count` inputs: values into `g` (count × M), derivatives into `dg`.
     public func evaluate(_ s: UnsafePointer<Double>, count: Int, g: UnsafeMutablePointer<Double>,
                          dg: UnsafeMutablePointer<Double>) {
-        coefficients.withUnsafeBufferPointer { evaluate(s, count: count, g: g, dg: dg, coefficients: $0.baseAddress!) }
-    }
-
-    /// g and dg/ds in `E` (the float32 coefficients for `Float`), as ``evaluate(_:count:g:dg:)``.
-    func evaluate<E: FusedScalar>(_ s: UnsafePointer<E>, count: Int, g: UnsafeMutablePointer<E>, dg: UnsafeMutablePointer<E>) {
-        if E.self == Double.self {
-            coefficients.withUnsafeBufferPointer { cp in
-                cp.baseAddress!.withMemoryRebound(to: E.self, capacity: cp.count) { evaluate(s, count: count, g: g, dg: dg, coefficients: $0) }
-            }
-        } else {
-            // The C kernel (AVX-512 or AVX2+FMA chosen at run time; Swift's own loop is SSE only).
-            assert(E.self == Float.self, "FusedScalar is Double or Float")
-            coefficients32.withUnsafeBufferPointer { cp in
-                s.withMemoryRebound(to: Float.self, capacity: count) { sf in
-                    g.withMemoryRebound(to: Float.self, capacity: count * width) { gf in
-                        dg.withMemoryRebound(to: Float.self, capacity: count * width) { dgf in
-                            symmd_quintic_f32(sf, count, cp.baseAddress!, width, intervals, Float(lower), Float(stride), gf, dgf)
-                        }
-                    }
+        let m = width
+        coefficients.withUnsafeBufferPointer { cp in
+            let c = cp.baseAddress!
+            for r in 0..<count {
+                let x = s[r]
+                var k = Int(((x - lower) / stride).rounded(.down))
+                k = Swift.min(Swift.max(k, 0), intervals - 1)
+                let t = x - (lower + Double(k) * stride)
+                let a0 = c + 6 * k * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m, a4 = a3 + m, a5 = a4 + m
+                let out = g + r * m, dout = dg + r * m
+                for j in 0..<m {
+                    out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))))
+                    dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])))
                 }
             }
         }
     }
 
-    /// The quintic pieces of `coefficients` (laid out by power, in `E`) at `count` inputs.
-    @inline(__always)
-    func evaluate<E: FusedScalar>(_ s: UnsafePointer<E>, count: Int, g: UnsafeMutablePointer<E>, dg: UnsafeMutablePointer<E>,
-                                  coefficients c: UnsafePointer<E>) {
-        let m = width, lo = E(lower), h = E(stride)
-        for r in 0..<count {
-            let x = s[r]
-            var k = Int(((x - lo) / h).rounded(.down))
-            k = Swift.min(Swift.max(k, 0), intervals - 1)
-            let t = x - (lo + E(k) * h)
-            let a0 = c + 6 * k * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m, a4 = a3 + m, a5 = a4 + m
-            let out = g + r * m, dout = dg + r * m
-            for j in 0..<m {
-                out[j] = a0[j] + t * (a1[j] + t * (a2[j] + t * (a3[j] + t * (a4[j] + t * a5[j]))))
-                dout[j] = a1[j] + t * (2 * a2[j] + t * (3 * a3[j] + t * (4 * a4[j] + t * 5 * a5[j])))
-            }
+    /// The same in float32 from `coefficients32`, by the C kernel (AVX-512 or AVX2+FMA chosen at
+    /// run time; Swift's own loop compiles for baseline SSE).
+    func evaluate(_ s: UnsafePointer<Float>, count: Int, g: UnsafeMutablePointer<Float>, dg: UnsafeMutablePointer<Float>) {
+        coefficients32.withUnsafeBufferPointer { cp in
+            symmd_quintic_f32(s, count, cp.baseAddress!, width, intervals, Float(lower), Float(stride), g, dg)
         }
     }
 

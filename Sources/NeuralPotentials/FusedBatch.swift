@@ -137,9 +137,9 @@ struct FusedBatch<E: FusedScalar> {
                 // Tabulated: g and dg/ds from the quintic table (dg/ds kept for the way back).
                 g = work.tabG[t].ensure(max(1, filled) * width)
                 let dg = work.tabD[t].ensure(max(1, filled) * width)
-                if filled > 0 { table.evaluate(s, count: filled, g: g, dg: dg) }
+                if filled > 0 { E.evaluate(table, s, count: filled, g: g, dg: dg) }
                 gEmpty = work.tabE.ensure(2 * width)
-                table.evaluate(&sEmpty, count: 1, g: gEmpty, dg: gEmpty + width)
+                E.evaluate(table, &sEmpty, count: 1, g: gEmpty, dg: gEmpty + width)
             } else {
                 g = filled > 0 ? net.forward(s, rows: filled, acts: &work.embActs[t], outs: &work.embOuts[t]) : s
                 gEmpty = net.forward(&sEmpty, rows: 1, acts: &work.emptyActs, outs: &work.emptyOuts)

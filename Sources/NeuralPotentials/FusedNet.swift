@@ -13,6 +13,11 @@ protocol FusedScalar: BinaryFloatingPoint {
     static func tanh(_ x: UnsafeMutablePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
     /// out[r] = Σ_j a[r·width + j]·b[r·width + j] for r < rows.
     static func rowDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, width: Int, into out: UnsafeMutablePointer<Self>)
+    /// float64 values (weights) in this type: the same array for Double, rounded for Float.
+    static func rounded(_ values: [Double]) -> [Self]
+    /// A compressed embedding table's g and dg/ds at `count` inputs in this type.
+    static func evaluate(_ table: EmbeddingTable, _ s: UnsafePointer<Self>, count: Int, g: UnsafeMutablePointer<Self>,
+                         dg: UnsafeMutablePointer<Self>)
 }
 
 extension Double: FusedScalar {
@@ -23,6 +28,11 @@ extension Double: FusedScalar {
     }
     @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         symmd_vtanh(x, y, n)
+    }
+    @inline(__always) static func rounded(_ values: [Double]) -> [Double] { values }
+    @inline(__always) static func evaluate(_ table: EmbeddingTable, _ s: UnsafePointer<Double>, count: Int,
+                                           g: UnsafeMutablePointer<Double>, dg: UnsafeMutablePointer<Double>) {
+        table.evaluate(s, count: count, g: g, dg: dg)
     }
     /// Swift's loop (float64 keeps the order and rounding it always had).
     @inline(__always) static func rowDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, width: Int,
@@ -43,6 +53,11 @@ extension Float: FusedScalar {
     }
     @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         symmd_vtanhf(x, y, n)
+    }
+    @inline(__always) static func rounded(_ values: [Double]) -> [Float] { values.map { Float($0) } }
+    @inline(__always) static func evaluate(_ table: EmbeddingTable, _ s: UnsafePointer<Float>, count: Int,
+                                           g: UnsafeMutablePointer<Float>, dg: UnsafeMutablePointer<Float>) {
+        table.evaluate(s, count: count, g: g, dg: dg)
     }
     /// The C kernel with AVX-512 or AVX2+FMA chosen at run time.
     @inline(__always) static func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, width: Int,
@@ -73,15 +88,14 @@ struct FusedNet<E: FusedScalar> {
     /// The weights of `mlp` (tanh hidden layers; the last linear when `linearOutput`).
     init(_ mlp: MLP) {
         var ls: [FusedLayer<E>] = []
-        func cast(_ x: [Double]) -> [E] { E.self == Double.self ? x as! [E] : x.map { E($0) } }
         for (k, d) in mlp.layers.enumerated() {
             let hidden = !(k == mlp.layers.count - 1 && mlp.linearOutput)
             var skip = FusedLayer<E>.Skip.none
             if mlp.skip && hidden {
                 if d.outputs == d.inputs { skip = .add } else if d.outputs == 2 * d.inputs { skip = .concat }
             }
-            ls.append(FusedLayer(weight: cast(d.weight.value.scalars), bias: cast(d.bias.value.scalars),
-                                 timestep: mlp.timesteps[k].map { cast($0.value.scalars) }, nin: d.inputs, nout: d.outputs,
+            ls.append(FusedLayer(weight: E.rounded(d.weight.value.scalars), bias: E.rounded(d.bias.value.scalars),
+                                 timestep: mlp.timesteps[k].map { E.rounded($0.value.scalars) }, nin: d.inputs, nout: d.outputs,
                                  tanh: hidden, skip: skip))
         }
         layers = ls
