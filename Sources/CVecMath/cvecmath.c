@@ -98,6 +98,7 @@ SYMMD_VECFN(erf)
 SYMMD_VECFN(expm1)
 SYMMD_VECFN(log1p)
 SYMMD_VECFNF(tanh)
+SYMMD_VECFNF(exp)
 
 #ifdef __GLIBC__
 #include <malloc.h>

@@ -9,6 +9,8 @@
 void symmd_vtanh(const double *x, double *y, long n);
 /* y[k] = tanhf(x[k]) in single precision (libmvec's float variant where available). */
 void symmd_vtanhf(const float *x, float *y, long n);
+/* y[k] = expf(x[k]) in single precision. */
+void symmd_vexpf(const float *x, float *y, long n);
 /* The quintic pieces of a compressed embedding table in single precision: g and dg/ds (count × m)
    at `count` inputs; coefficients laid out by power, coef[(6k + p)·m + j]. */
 void symmd_quintic_f32(const float *s, long count, const float *coef, long m, long intervals, float lo, float h,

@@ -21,40 +21,46 @@ public final class AutogradNode: @unchecked Sendable {
     public let inputs: [AutogradNode?]
     /// The shape of the op's output.
     public let shape: [Int]
-    /// The output values, kept only when the backward formula needs them.
-    public let savedOutput: [Double]?
+    /// The element type of the op's output (gradients reaching this node are kept in it).
+    public let dtype: DType
+    /// The output values (off the tape), kept only when the backward formula needs them.
+    let saved: Tensor?
     let backward: BackwardFunction?
 
     /// A leaf: a tensor that requires grad and was not computed by a recorded op.
-    public init(leafShape: [Int]) {
+    public init(leafShape: [Int], dtype: DType = .float64) {
         id = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
         name = "leaf"
         inputs = []
         shape = leafShape
-        savedOutput = nil
+        self.dtype = dtype
+        saved = nil
         backward = nil
     }
 
     @usableFromInline
-    init(name: String, inputs: [AutogradNode?], shape: [Int], savedOutput: [Double]?,
-         backward: @escaping BackwardFunction) {
+    init(name: String, inputs: [AutogradNode?], value: Tensor, save: Bool, backward: @escaping BackwardFunction) {
         id = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
         self.name = name
         self.inputs = inputs
-        self.shape = shape
-        self.savedOutput = savedOutput
+        self.shape = value.shape
+        self.dtype = value.dtype
+        self.saved = save ? value.with(node: nil) : nil
         self.backward = backward
     }
+
+    /// The output values as float64, when they were kept.
+    public var savedOutput: [Double]? { saved?.scalars }
 
     /// Whether this node is a leaf (no recorded op behind it).
     public var isLeaf: Bool { backward == nil }
 
     /// The op's output as a differentiable tensor (needs `savedOutput`).
     public var output: Tensor {
-        guard let saved = savedOutput else {
+        guard let saved else {
             preconditionFailure("AutogradNode(\(name)): output was not saved")
         }
-        return Tensor(shape: shape, scalars: saved, node: self)
+        return saved.with(node: self)
     }
 }
 
@@ -72,18 +78,29 @@ public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
 
 extension Tensor {
     /// Builds the result of an op, recording it on the tape when grad mode is on and any
-    /// input requires grad.
+    /// input requires grad. `value` is the result off the tape, in the dtype the op chose.
+    @inlinable
+    static func record(
+        _ name: String, value: Tensor, inputs: [Tensor],
+        saveOutput: Bool = false, backward: @escaping BackwardFunction
+    ) -> Tensor {
+        guard inputs.contains(where: { $0.node != nil }), GradMode.isEnabled else {
+            return value.with(node: nil)
+        }
+        let node = AutogradNode(name: name, inputs: inputs.map { $0.node }, value: value, save: saveOutput,
+                                backward: backward)
+        return value.with(node: node)
+    }
+
+    /// Builds the result of an op computed in float64 (`scalars`), stored in the dtype its inputs
+    /// promote to (rounded when they are all float32), and records it as above.
     @inlinable
     static func record(
         _ name: String, shape: [Int], scalars: [Double], inputs: [Tensor],
         saveOutput: Bool = false, backward: @escaping BackwardFunction
     ) -> Tensor {
-        guard inputs.contains(where: { $0.node != nil }), GradMode.isEnabled else {
-            return Tensor(shape: shape, scalars: scalars, node: nil)
-        }
-        let node = AutogradNode(
-            name: name, inputs: inputs.map { $0.node }, shape: shape,
-            savedOutput: saveOutput ? scalars : nil, backward: backward)
-        return Tensor(shape: shape, scalars: scalars, node: node)
+        var value = Tensor(shape: shape, scalars: scalars)
+        if DType.promoted(inputs) == .float32 { value = value.converted(to: .float32) }
+        return record(name, value: value, inputs: inputs, saveOutput: saveOutput, backward: backward)
     }
 }

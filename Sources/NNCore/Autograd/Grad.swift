@@ -41,7 +41,7 @@ public func grad(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil,
     }
 
     var grads: [ObjectIdentifier: Tensor] = [:]
-    grads[ObjectIdentifier(root)] = seed ?? Tensor.ones(output.shape)
+    grads[ObjectIdentifier(root)] = (seed ?? Tensor.ones(output.shape)).cast(to: root.dtype)
     GradMode.$isEnabled.withValue(createGraph) {
         for n in order {
             let key = ObjectIdentifier(n)
@@ -50,7 +50,9 @@ public func grad(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil,
             let mask = n.inputs.map { $0.map { needed.contains(ObjectIdentifier($0)) } ?? false }
             let gIn = backward(n, g, mask)
             for (k, input) in n.inputs.enumerated() where mask[k] {
-                guard let input, let gi = gIn[k] else { continue }
+                guard let input, var gi = gIn[k] else { continue }
+                // an op that promoted a float32 input to float64 hands back a float64 gradient
+                if gi.dtype != input.dtype { gi = gi.cast(to: input.dtype) }
                 precondition(gi.shape == input.shape,
                              "backward of \(n.name): gradient shape \(gi.shape) ≠ input shape \(input.shape)")
                 let ik = ObjectIdentifier(input)

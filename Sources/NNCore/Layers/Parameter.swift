@@ -8,6 +8,9 @@ public final class Parameter {
 
     /// The shape of the value.
     public var shape: [Int] { value.shape }
+
+    /// Stores the value as `dtype` from now on (a new leaf; rounded when narrowing).
+    public func cast(to dtype: DType) { value = value.converted(to: dtype).requiringGrad() }
 }
 
 /// Something with trainable parameters that maps a tensor to a tensor.
@@ -33,6 +36,17 @@ extension Layer {
 
     /// The total number of trainable numbers.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Stores every parameter as `dtype` (the layer then computes in it; inputs of the other
+    /// dtype are promoted to float64). Returns the layer, so a model can be built and cast in one line.
+    @discardableResult
+    public func cast(to dtype: DType) -> Self {
+        for p in parameters { p.cast(to: dtype) }
+        return self
+    }
+
+    /// The dtype of the parameters (float64 for a layer without any).
+    public var dtype: DType { parameters.first?.value.dtype ?? .float64 }
 }
 
 private func collectParameters(of value: Any, prefix: String, into out: inout [(String, Parameter)],

@@ -4,10 +4,10 @@ import RealModule
 extension Tensor {
     /// Logistic sigmoid 1/(1 + e^{−x}), computed without overflow.
     public func sigmoid() -> Tensor {
-        let out = Kernels.map(scalars) { x in
+        let out = Kernels.map(self) { x in
             x >= 0 ? 1 / (1 + Double.exp(-x)) : Double.exp(x) / (1 + Double.exp(x))
         }
-        return .record("sigmoid", shape: shape, scalars: out, inputs: [self], saveOutput: true) { node, g, _ in
+        return .record("sigmoid", value: out, inputs: [self], saveOutput: true) { node, g, _ in
             let y = node.output
             return [g * y * (1 - y)]
         }
@@ -15,17 +15,17 @@ extension Tensor {
 
     /// Rectified linear unit max(0, x).
     public func relu() -> Tensor {
-        let out = Kernels.map(scalars) { Swift.max($0, 0) }
-        return .record("relu", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+        let out = Kernels.map(self) { Swift.max($0, 0) }
+        return .record("relu", value: out, inputs: [self]) { _, g, _ in
             [g * self.mask { $0 > 0 }]
         }
     }
 
     /// Leaky ReLU: x for x > 0, a·x otherwise (default slope 0.01).
     public func leakyRelu(slope a: Double = 0.01) -> Tensor {
-        let out = Kernels.map(scalars) { $0 > 0 ? $0 : a * $0 }
-        return .record("leakyRelu", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
-            [g * Tensor(shape: self.shape, scalars: Kernels.map(self.scalars) { $0 > 0 ? 1 : a })]
+        let out = Kernels.map(self) { $0 > 0 ? $0 : a * $0 }
+        return .record("leakyRelu", value: out, inputs: [self]) { _, g, _ in
+            [g * Kernels.map(self) { $0 > 0 ? 1 : a }]
         }
     }
 
@@ -36,8 +36,8 @@ extension Tensor {
 
     /// Softplus ln(1 + eˣ), stable for large |x|: max(x, 0) + ln(1 + e^{−|x|}).
     public func softplus() -> Tensor {
-        let out = Kernels.map(scalars) { x in Swift.max(x, 0) + Double.log(onePlus: Double.exp(-Swift.abs(x))) }
-        return .record("softplus", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+        let out = Kernels.map(self) { x in Swift.max(x, 0) + Double.log(onePlus: Double.exp(-Swift.abs(x))) }
+        return .record("softplus", value: out, inputs: [self]) { _, g, _ in
             [g * self.sigmoid()]
         }
     }
@@ -45,8 +45,8 @@ extension Tensor {
     /// Gaussian error linear unit x·Φ(x) with the exact normal CDF Φ(x) = (1 + erf(x/√2))/2.
     public func gelu() -> Tensor {
         let r2 = 1 / Double.sqrt(2)
-        let out = Kernels.map(scalars) { x in 0.5 * x * (1 + Double.erf(x * r2)) }
-        return .record("gelu", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+        let out = Kernels.map(self) { x in 0.5 * x * (1 + Double.erf(x * r2)) }
+        return .record("gelu", value: out, inputs: [self]) { _, g, _ in
             // d/dx xΦ(x) = Φ(x) + x φ(x)
             let cdf = ((self * r2).erf() + 1) * 0.5
             let pdf = (self.squared() * -0.5).exp() * (1 / Double.sqrt(2 * Double.pi))
@@ -56,12 +56,12 @@ extension Tensor {
 
     /// Sigmoid-weighted linear unit x·σ(βx) (β = 1 is SiLU/swish).
     public func silu(beta: Double = 1) -> Tensor {
-        let out = Kernels.map(scalars) { x in
+        let out = Kernels.map(self) { x in
             let z = beta * x
             let s = z >= 0 ? 1 / (1 + Double.exp(-z)) : Double.exp(z) / (1 + Double.exp(z))
             return x * s
         }
-        return .record("silu", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+        return .record("silu", value: out, inputs: [self]) { _, g, _ in
             let s = (self * beta).sigmoid()
             return [g * (s + self * s * (1 - s) * beta)]
         }

@@ -1,26 +1,26 @@
 extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let (shape, out) = Kernels.broadcast(a, b, +)
+        let out = Kernels.broadcast(a, b, +)
         let sa = a.shape, sb = b.shape
-        return record("add", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+        return record("add", value: out, inputs: [a, b]) { _, g, need in
             [need[0] ? g.sum(toShape: sa) : nil, need[1] ? g.sum(toShape: sb) : nil]
         }
     }
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let (shape, out) = Kernels.broadcast(a, b, -)
+        let out = Kernels.broadcast(a, b, -)
         let sa = a.shape, sb = b.shape
-        return record("sub", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+        return record("sub", value: out, inputs: [a, b]) { _, g, need in
             [need[0] ? g.sum(toShape: sa) : nil, need[1] ? (-g).sum(toShape: sb) : nil]
         }
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let (shape, out) = Kernels.broadcast(a, b, *)
-        return record("mul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+        let out = Kernels.broadcast(a, b, *)
+        return record("mul", value: out, inputs: [a, b]) { _, g, need in
             [need[0] ? (g * b).sum(toShape: a.shape) : nil,
              need[1] ? (g * a).sum(toShape: b.shape) : nil]
         }
@@ -28,8 +28,8 @@ extension Tensor {
 
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let (shape, out) = Kernels.broadcast(a, b, /)
-        return record("div", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+        let out = Kernels.broadcast(a, b, /)
+        return record("div", value: out, inputs: [a, b]) { _, g, need in
             [need[0] ? (g / b).sum(toShape: a.shape) : nil,
              need[1] ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
         }
@@ -37,14 +37,14 @@ extension Tensor {
 
     /// Elementwise negation.
     public static prefix func - (a: Tensor) -> Tensor {
-        let out = Kernels.map(a.scalars) { -$0 }
-        return record("neg", shape: a.shape, scalars: out, inputs: [a]) { _, g, _ in [-g] }
+        let out = Kernels.map(a) { -$0 }
+        return record("neg", value: out, inputs: [a]) { _, g, _ in [-g] }
     }
 
     /// Adds a number to every element.
     public static func + (a: Tensor, c: Double) -> Tensor {
-        let out = Kernels.map(a.scalars) { $0 + c }
-        return record("addScalar", shape: a.shape, scalars: out, inputs: [a]) { _, g, _ in [g] }
+        let out = Kernels.map(a) { $0 + c }
+        return record("addScalar", value: out, inputs: [a]) { _, g, _ in [g] }
     }
     /// Adds a number to every element.
     public static func + (c: Double, a: Tensor) -> Tensor { a + c }
@@ -52,14 +52,14 @@ extension Tensor {
     public static func - (a: Tensor, c: Double) -> Tensor { a + (-c) }
     /// A number minus every element.
     public static func - (c: Double, a: Tensor) -> Tensor {
-        let out = Kernels.map(a.scalars) { c - $0 }
-        return record("rsubScalar", shape: a.shape, scalars: out, inputs: [a]) { _, g, _ in [-g] }
+        let out = Kernels.map(a) { c - $0 }
+        return record("rsubScalar", value: out, inputs: [a]) { _, g, _ in [-g] }
     }
 
     /// Multiplies every element by a number.
     public static func * (a: Tensor, c: Double) -> Tensor {
-        let out = Kernels.map(a.scalars) { $0 * c }
-        return record("mulScalar", shape: a.shape, scalars: out, inputs: [a]) { _, g, _ in [g * c] }
+        let out = Kernels.map(a) { $0 * c }
+        return record("mulScalar", value: out, inputs: [a]) { _, g, _ in [g * c] }
     }
     /// Multiplies every element by a number.
     public static func * (c: Double, a: Tensor) -> Tensor { a * c }
@@ -67,8 +67,8 @@ extension Tensor {
     public static func / (a: Tensor, c: Double) -> Tensor { a * (1 / c) }
     /// A number divided by every element.
     public static func / (c: Double, a: Tensor) -> Tensor {
-        let out = Kernels.map(a.scalars) { c / $0 }
-        return record("rdivScalar", shape: a.shape, scalars: out, inputs: [a]) { _, g, _ in
+        let out = Kernels.map(a) { c / $0 }
+        return record("rdivScalar", value: out, inputs: [a]) { _, g, _ in
             [-(g * c) / (a * a)]
         }
     }

@@ -6,13 +6,16 @@ extension Tensor {
                      "broadcast(to:): cannot broadcast \(self.shape) to \(shape)")
         let n = shape.reduce(1, *)
         let s = broadcastStrides(self.shape, to: shape)
-        let out = scalars.withUnsafeBufferPointer { xp in
-            Kernels.fill(n) { o in
-                forEachOffset(shape, s, s) { flat, ia, _ in o[flat] = xp[ia] }
+        func spread<E: TensorScalar>(_ x: [E]) -> [E] {
+            x.withUnsafeBufferPointer { xp in
+                Kernels.fill(n) { (o: UnsafeMutableBufferPointer<E>) in
+                    forEachOffset(shape, s, s) { flat, ia, _ in o[flat] = xp[ia] }
+                }
             }
         }
+        let value = dtype == .float64 ? Tensor(shape: shape, scalars: spread(f64)) : Tensor(shape: shape, floats: spread(f32))
         let inShape = self.shape
-        return .record("broadcast", shape: shape, scalars: out, inputs: [self]) { _, g, _ in
+        return .record("broadcast", value: value, inputs: [self]) { _, g, _ in
             [g.sum(toShape: inShape)]
         }
     }
@@ -24,28 +27,33 @@ extension Tensor {
         precondition(broadcastShape(target, shape) == shape,
                      "sum(toShape:): \(shape) is not a broadcast of \(target)")
         let m = target.reduce(1, *)
-        let out: [Double] = scalars.withUnsafeBufferPointer { xp in
-            var acc = [Double](repeating: 0, count: m)
-            acc.withUnsafeMutableBufferPointer { o in
-                if m == 1 {
-                    var s = 0.0
-                    for v in xp { s += v }
-                    o[0] = s
-                } else if shape.suffix(target.drop(while: { $0 == 1 }).count)
-                            .elementsEqual(target.drop(while: { $0 == 1 })) {
-                    // target is a trailing block: sum rows
-                    var base = 0
-                    while base < xp.count {
-                        for j in 0..<m { o[j] += xp[base + j] }
-                        base += m
+        let shape = self.shape
+        let rowBlock = shape.suffix(target.drop(while: { $0 == 1 }).count).elementsEqual(target.drop(while: { $0 == 1 }))
+        // Sums into float64 accumulators whatever the dtype (float32 totals rounded once at the end).
+        func total<E: TensorScalar>(_ x: [E]) -> [Double] {
+            x.withUnsafeBufferPointer { xp in
+                var acc = [Double](repeating: 0, count: m)
+                acc.withUnsafeMutableBufferPointer { o in
+                    if m == 1 {
+                        var s = 0.0
+                        for v in xp { s += Double(v) }
+                        o[0] = s
+                    } else if rowBlock {
+                        // target is a trailing block: sum rows
+                        var base = 0
+                        while base < xp.count {
+                            for j in 0..<m { o[j] += Double(xp[base + j]) }
+                            base += m
+                        }
+                    } else {
+                        let s = broadcastStrides(target, to: shape)
+                        forEachOffset(shape, s, s) { flat, io, _ in o[io] += Double(xp[flat]) }
                     }
-                } else {
-                    let s = broadcastStrides(target, to: shape)
-                    forEachOffset(shape, s, s) { flat, io, _ in o[io] += xp[flat] }
                 }
+                return acc
             }
-            return acc
         }
+        let out = dtype == .float64 ? total(f64) : total(f32)
         let inShape = shape
         return .record("sumTo", shape: target, scalars: out, inputs: [self]) { _, g, _ in
             [g.broadcast(to: inShape)]

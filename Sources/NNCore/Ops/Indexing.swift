@@ -49,7 +49,7 @@ extension Tensor {
 
     /// Zeros of `shape` with `source` rows summed into the rows named by `indices` (scatter-add).
     public static func scatterAdd(_ source: Tensor, indices: [Int], into shape: [Int]) -> Tensor {
-        Tensor.zeros(shape).indexAdd(indices, source)
+        Tensor.zeros(shape, dtype: source.dtype).indexAdd(indices, source)
     }
 
     /// Elementwise choice: `a` where `condition` is non-zero, `b` elsewhere (`a`, `b` broadcast
@@ -68,8 +68,7 @@ extension Tensor {
 
     /// A constant 0/1 tensor: 1 where self > other (broadcasting).
     public func greater(_ other: Tensor) -> Tensor {
-        let (s, v) = Kernels.broadcast(self, other) { $0 > $1 ? 1 : 0 }
-        return Tensor(shape: s, scalars: v)
+        Kernels.broadcast(self, other) { $0 > $1 ? 1 : 0 }
     }
 
     /// A constant 0/1 tensor: 1 where self < other (broadcasting).

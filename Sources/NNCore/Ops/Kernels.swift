@@ -5,6 +5,15 @@ import CVecMath
 enum Kernels {
     /// A new array of `n` elements filled by `body` (no zero-fill first).
     @inlinable @inline(__always)
+    static func fill<E>(_ n: Int, _ body: (UnsafeMutableBufferPointer<E>) -> Void) -> [E] {
+        [E](unsafeUninitializedCapacity: n) { buf, count in
+            body(buf)
+            count = n
+        }
+    }
+
+    /// A new float64 array of `n` elements filled by `body` (no zero-fill first).
+    @inlinable @inline(__always)
     static func fill(_ n: Int, _ body: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buf, count in
             body(buf)
@@ -12,13 +21,13 @@ enum Kernels {
         }
     }
 
-    /// `f` applied to every element.
+    /// `f` applied to every element (float32 elements widened, and the result rounded back).
     @inlinable @inline(__always)
-    static func map(_ x: [Double], _ f: (Double) -> Double) -> [Double] {
+    static func map<E: TensorScalar>(_ x: [E], _ f: (Double) -> Double) -> [E] {
         x.withUnsafeBufferPointer { xp in
             fill(xp.count) { out in
                 Parallel.forEachChunk(xp.count) { r in
-                    for k in r { out[k] = f(xp[k]) }
+                    for k in r { out[k] = E(f(Double(xp[k]))) }
                 }
             }
         }
@@ -26,8 +35,7 @@ enum Kernels {
 
     /// A libmvec-vectorised elementary function applied to every element.
     @inlinable @inline(__always)
-    static func vector(_ x: [Double],
-                       _ f: (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int) -> Void) -> [Double] {
+    static func vector<E>(_ x: [E], _ f: (UnsafePointer<E>, UnsafeMutablePointer<E>, Int) -> Void) -> [E] {
         x.withUnsafeBufferPointer { xp in
             fill(xp.count) { out in
                 Parallel.forEachChunk(xp.count) { r in
@@ -39,12 +47,12 @@ enum Kernels {
 
     /// `f` applied to pairs of elements of two equal-length arrays.
     @inlinable @inline(__always)
-    static func zip(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
+    static func zip<E: TensorScalar>(_ a: [E], _ b: [E], _ f: (Double, Double) -> Double) -> [E] {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 fill(ap.count) { out in
                     Parallel.forEachChunk(ap.count) { r in
-                        for k in r { out[k] = f(ap[k], bp[k]) }
+                        for k in r { out[k] = E(f(Double(ap[k]), Double(bp[k]))) }
                     }
                 }
             }
@@ -53,19 +61,53 @@ enum Kernels {
 
     /// `f` applied to triples of elements of three equal-length arrays.
     @inlinable @inline(__always)
-    static func zip3(_ a: [Double], _ b: [Double], _ c: [Double],
-                     _ f: (Double, Double, Double) -> Double) -> [Double] {
+    static func zip3<E: TensorScalar>(_ a: [E], _ b: [E], _ c: [E], _ f: (Double, Double, Double) -> Double) -> [E] {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeBufferPointer { cp in
                     fill(ap.count) { out in
                         Parallel.forEachChunk(ap.count) { r in
-                            for k in r { out[k] = f(ap[k], bp[k], cp[k]) }
+                            for k in r { out[k] = E(f(Double(ap[k]), Double(bp[k]), Double(cp[k]))) }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// `f` on every element of a tensor, in its dtype.
+    @inlinable @inline(__always)
+    static func map(_ a: Tensor, _ f: (Double) -> Double) -> Tensor {
+        a.dtype == .float64 ? Tensor(shape: a.shape, scalars: map(a.f64, f)) : Tensor(shape: a.shape, floats: map(a.f32, f))
+    }
+
+    /// A vectorised elementary function on every element of a tensor: `f64` for float64; `f32`
+    /// for float32 where given, else `f64` on widened elements, rounded back.
+    @inlinable @inline(__always)
+    static func vector(_ a: Tensor, _ f64: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void,
+                       _ f32: ((UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)? = nil) -> Tensor {
+        switch a.dtype {
+        case .float64: return Tensor(shape: a.shape, scalars: vector(a.f64, f64))
+        case .float32:
+            if let f32 { return Tensor(shape: a.shape, floats: vector(a.f32, f32)) }
+            return Tensor(shape: a.shape, scalars: vector(a.scalars, f64)).converted(to: .float32)
+        }
+    }
+
+    /// `f` on pairs of elements of two tensors of equal shape, in the dtype they promote to.
+    @inlinable @inline(__always)
+    static func zip(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) -> Tensor {
+        if a.dtype == .float32 && b.dtype == .float32 { return Tensor(shape: a.shape, floats: zip(a.f32, b.f32, f)) }
+        return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars, f))
+    }
+
+    /// `f` on triples of elements of three tensors of equal shape, in the dtype they promote to.
+    @inlinable @inline(__always)
+    static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Double, Double, Double) -> Double) -> Tensor {
+        if a.dtype == .float32 && b.dtype == .float32 && c.dtype == .float32 {
+            return Tensor(shape: a.shape, floats: zip3(a.f32, b.f32, c.f32, f))
+        }
+        return Tensor(shape: a.shape, scalars: zip3(a.scalars, b.scalars, c.scalars, f))
     }
 }
 
@@ -127,38 +169,50 @@ func forEachOffset(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int],
 }
 
 extension Kernels {
-    /// `f(a, b)` with NumPy broadcasting; returns the result shape and elements.
+    /// `f(a, b)` with NumPy broadcasting, in the dtype the two promote to.
     @inlinable @inline(__always)
-    static func broadcast(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) -> ([Int], [Double]) {
-        if a.shape == b.shape { return (a.shape, zip(a.scalars, b.scalars, f)) }
-        let shape = broadcastShape(a.shape, b.shape)
+    static func broadcast(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) -> Tensor {
+        if a.dtype == .float32 && b.dtype == .float32 {
+            let (shape, out) = broadcast(a.shape, a.f32, b.shape, b.f32, f)
+            return Tensor(shape: shape, floats: out)
+        }
+        let (shape, out) = broadcast(a.shape, a.scalars, b.shape, b.scalars, f)
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// `f(a, b)` with NumPy broadcasting on arrays of one element type; the result shape and elements.
+    @inlinable @inline(__always)
+    static func broadcast<E: TensorScalar>(_ aShape: [Int], _ a: [E], _ bShape: [Int], _ b: [E],
+                                           _ f: (Double, Double) -> Double) -> ([Int], [E]) {
+        if aShape == bShape { return (aShape, zip(a, b, f)) }
+        let shape = broadcastShape(aShape, bShape)
         let n = shape.reduce(1, *)
-        if b.count == 1, shape == a.shape {
-            let c = b.scalars[0]
-            return (shape, map(a.scalars) { f($0, c) })
+        if b.count == 1, shape == aShape {
+            let c = Double(b[0])
+            return (shape, map(a) { f($0, c) })
         }
-        if a.count == 1, shape == b.shape {
-            let c = a.scalars[0]
-            return (shape, map(b.scalars) { f(c, $0) })
+        if a.count == 1, shape == bShape {
+            let c = Double(a[0])
+            return (shape, map(b) { f(c, $0) })
         }
-        return a.scalars.withUnsafeBufferPointer { ap in
-            b.scalars.withUnsafeBufferPointer { bp in
+        return a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
                 // Row broadcast: b is a trailing block of a (e.g. [N, M] op [M]).
-                if shape == a.shape, b.count > 0, n % b.count == 0,
-                   Array(a.shape.suffix(b.shape.count)) == b.shape {
+                if shape == aShape, b.count > 0, n % b.count == 0,
+                   Array(aShape.suffix(bShape.count)) == bShape {
                     let m = b.count
                     return (shape, fill(n) { out in
                         var base = 0
                         while base < n {
-                            for j in 0..<m { out[base + j] = f(ap[base + j], bp[j]) }
+                            for j in 0..<m { out[base + j] = E(f(Double(ap[base + j]), Double(bp[j]))) }
                             base += m
                         }
                     })
                 }
-                let sa = broadcastStrides(a.shape, to: shape)
-                let sb = broadcastStrides(b.shape, to: shape)
+                let sa = broadcastStrides(aShape, to: shape)
+                let sb = broadcastStrides(bShape, to: shape)
                 return (shape, fill(n) { out in
-                    forEachOffset(shape, sa, sb) { flat, ia, ib in out[flat] = f(ap[ia], bp[ib]) }
+                    forEachOffset(shape, sa, sb) { flat, ia, ib in out[flat] = E(f(Double(ap[ia]), Double(bp[ib]))) }
                 })
             }
         }

@@ -20,33 +20,15 @@ extension Tensor {
         precondition(k == k2, "matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
         let aStride = a.rank == 3 ? ar * ac : 0
         let bStride = b.rank == 3 ? br * bc : 0
-        let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
-            b.scalars.withUnsafeBufferPointer { bp in
-                Kernels.fill(batch * m * n) { c in
-                    guard batch > 0 && m > 0 && n > 0 else { return }
-                    if k == 0 {
-                        for i in 0..<(batch * m * n) { c[i] = 0 }
-                        return
-                    }
-                    let (pa, pb, pc) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!),
-                                        UncheckedSendable(c.baseAddress!))
-                    forEachBatchEntry(batch, m: m, n: n, k: k) { entries in
-                        for q in entries {
-                            cblas_dgemm(CblasRowMajor,
-                                        transposeA ? CblasTrans : CblasNoTrans,
-                                        transposeB ? CblasTrans : CblasNoTrans,
-                                        Int32(m), Int32(n), Int32(k), 1.0,
-                                        pa.value + q * aStride, Int32(ac),
-                                        pb.value + q * bStride, Int32(bc),
-                                        0.0, pc.value + q * m * n, Int32(n))
-                        }
-                    }
-                }
-            }
-        }
         let shape = a.rank == 3 || b.rank == 3 ? [batch, m, n] : [m, n]
+        let (a, b) = promotedPair(a, b)
+        let geometry = ProductGeometry(batch: batch, m: m, n: n, k: k, lda: ac, ldb: bc, aStride: aStride, bStride: bStride,
+                                       transposeA: transposeA, transposeB: transposeB)
+        let value = a.dtype == .float64
+            ? Tensor(shape: shape, scalars: batchedProduct(a.f64, b.f64, geometry))
+            : Tensor(shape: shape, floats: batchedProduct(a.f32, b.f32, geometry))
         if a.rank == 2 && b.rank == 3 {
-            return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+            return record("matmul", value: value, inputs: [a, b]) { _, g, need in
                 // the shared left matrix collects the gradient of every batch entry
                 let ga: Tensor? = need[0]
                     ? (transposeA ? matmulSummed(b, g, transposeA: transposeB, transposeB: true)
@@ -59,7 +41,7 @@ extension Tensor {
                 return [ga, gb]
             }
         }
-        return record("matmul", shape: shape, scalars: out, inputs: [a, b]) { _, g, need in
+        return record("matmul", value: value, inputs: [a, b]) { _, g, need in
             var ga: Tensor? = nil, gb: Tensor? = nil
             if need[0] {
                 if !transposeA {
@@ -93,47 +75,13 @@ extension Tensor {
         let m = transposeA ? ac : ar, k = transposeA ? ar : ac
         let k2 = transposeB ? bc : br, n = transposeB ? br : bc
         precondition(k == k2, "matmulSummed: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
-        let out: [Double] = a.scalars.withUnsafeBufferPointer { ap in
-            b.scalars.withUnsafeBufferPointer { bp in
-                Kernels.fill(m * n) { c in
-                    guard m > 0 && n > 0 else { return }
-                    if k == 0 || batch == 0 {
-                        for i in 0..<(m * n) { c[i] = 0 }
-                        return
-                    }
-                    // Fixed groups of entries, each summed in order into its own partial, then the
-                    // partials added in order: the same result at any thread count.
-                    let size = (batch + summedGroups - 1) / summedGroups
-                    let groups = (batch + size - 1) / size  // each group non-empty
-                    var partials = [Double](repeating: 0, count: groups > 1 ? groups * m * n : 0)
-                    partials.withUnsafeMutableBufferPointer { pp in
-                        let (pa, pb) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!))
-                        let pc = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
-                        forEachBatchEntry(groups, m: m, n: n, k: k, entriesPerItem: size) { range in
-                            for grp in range {
-                                for q in (grp * size)..<Swift.min(batch, (grp + 1) * size) {
-                                    cblas_dgemm(CblasRowMajor,
-                                                transposeA ? CblasTrans : CblasNoTrans,
-                                                transposeB ? CblasTrans : CblasNoTrans,
-                                                Int32(m), Int32(n), Int32(k), 1.0,
-                                                pa.value + q * ar * ac, Int32(ac),
-                                                pb.value + q * br * bc, Int32(bc),
-                                                q == grp * size ? 0.0 : 1.0, pc.value + grp * m * n, Int32(n))
-                                }
-                            }
-                        }
-                        if groups > 1 {
-                            for i in 0..<(m * n) { c[i] = pp[i] }
-                            for grp in 1..<groups {
-                                let part = pp.baseAddress! + grp * m * n
-                                for i in 0..<(m * n) { c[i] += part[i] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return record("matmulSummed", shape: [m, n], scalars: out, inputs: [a, b]) { _, g, need in
+        let (a, b) = promotedPair(a, b)
+        let geometry = ProductGeometry(batch: batch, m: m, n: n, k: k, lda: ac, ldb: bc, aStride: ar * ac, bStride: br * bc,
+                                       transposeA: transposeA, transposeB: transposeB)
+        let value = a.dtype == .float64
+            ? Tensor(shape: [m, n], scalars: summedProduct(a.f64, b.f64, geometry))
+            : Tensor(shape: [m, n], floats: summedProduct(a.f32, b.f32, geometry))
+        return record("matmulSummed", value: value, inputs: [a, b]) { _, g, need in
             let ga: Tensor? = need[0]
                 ? (transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
                               : matmul(g, b, transposeA: false, transposeB: !transposeB))
@@ -172,27 +120,118 @@ extension Tensor {
         precondition(x.rank == 2 && w.rank == 2 && b.rank == 1 && x.shape[1] == w.shape[0] && w.shape[1] == b.shape[0],
                      "affine: shapes x \(x.shape), W \(w.shape), b \(b.shape) do not fit")
         let rows = x.shape[0], inW = w.shape[0], outW = w.shape[1]
-        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
-            w.scalars.withUnsafeBufferPointer { wp in
-                b.scalars.withUnsafeBufferPointer { bp in
-                    Kernels.fill(rows * outW) { c in
-                        guard rows > 0 && outW > 0 else { return }
-                        for r in 0..<rows {
-                            for j in 0..<outW { c[r * outW + j] = bp[j] }
-                        }
-                        if inW > 0 {
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outW), Int32(inW),
-                                        1.0, xp.baseAddress!, Int32(inW), wp.baseAddress!, Int32(outW),
-                                        1.0, c.baseAddress!, Int32(outW))
+        let dtype = DType.promoted([x, w, b])
+        let value = dtype == .float64
+            ? Tensor(shape: [rows, outW], scalars: affineValue(x.scalars, w.scalars, b.scalars, rows: rows, inW: inW, outW: outW))
+            : Tensor(shape: [rows, outW], floats: affineValue(x.f32, w.f32, b.f32, rows: rows, inW: inW, outW: outW))
+        return record("affine", value: value, inputs: [x, w, b]) { _, g, need in
+            [need[0] ? matmul(g, w, transposeB: true) : nil,
+             need[1] ? matmul(x, g, transposeA: true) : nil,
+             need[2] ? g.sum(toShape: [outW]) : nil]
+        }
+    }
+}
+
+/// The extents and layout of a (batched) matrix product op(A_q)·op(B_q).
+@usableFromInline
+struct ProductGeometry {
+    let batch: Int, m: Int, n: Int, k: Int
+    /// Leading dimensions (row lengths) of A and B as stored.
+    let lda: Int, ldb: Int
+    /// Elements between batch entries (0 for a matrix shared by every entry).
+    let aStride: Int, bStride: Int
+    let transposeA: Bool, transposeB: Bool
+}
+
+extension Tensor {
+    /// Both tensors in the dtype they promote to (float64 unless both are float32); the originals
+    /// when they already share a dtype.
+    static func promotedPair(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+        if a.dtype == b.dtype { return (a, b) }
+        return (a.dtype == .float64 ? a : a.cast(to: .float64), b.dtype == .float64 ? b : b.cast(to: .float64))
+    }
+
+    /// op(A_q)·op(B_q) for every batch entry q (one gemm each, entries spread over threads).
+    static func batchedProduct<E: TensorScalar>(_ a: [E], _ b: [E], _ p: ProductGeometry) -> [E] {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                Kernels.fill(p.batch * p.m * p.n) { (c: UnsafeMutableBufferPointer<E>) in
+                    guard p.batch > 0 && p.m > 0 && p.n > 0 else { return }
+                    if p.k == 0 {
+                        for i in 0..<(p.batch * p.m * p.n) { c[i] = 0 }
+                        return
+                    }
+                    let (pa, pb, pc) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!),
+                                        UncheckedSendable(c.baseAddress!))
+                    forEachBatchEntry(p.batch, m: p.m, n: p.n, k: p.k) { entries in
+                        for q in entries {
+                            E.gemm(p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
+                                   p.m, p.n, p.k, 1, pa.value + q * p.aStride, p.lda, pb.value + q * p.bStride, p.ldb,
+                                   0, pc.value + q * p.m * p.n, p.n)
                         }
                     }
                 }
             }
         }
-        return record("affine", shape: [rows, outW], scalars: out, inputs: [x, w, b]) { _, g, need in
-            [need[0] ? matmul(g, w, transposeB: true) : nil,
-             need[1] ? matmul(x, g, transposeA: true) : nil,
-             need[2] ? g.sum(toShape: [outW]) : nil]
+    }
+
+    /// Σ_q op(A_q)·op(B_q): fixed groups of entries, each summed in order into its own partial,
+    /// then the partials added in order, so the result is the same at any thread count.
+    static func summedProduct<E: TensorScalar>(_ a: [E], _ b: [E], _ p: ProductGeometry) -> [E] {
+        let (batch, m, n, k) = (p.batch, p.m, p.n, p.k)
+        return a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                Kernels.fill(m * n) { (c: UnsafeMutableBufferPointer<E>) in
+                    guard m > 0 && n > 0 else { return }
+                    if k == 0 || batch == 0 {
+                        for i in 0..<(m * n) { c[i] = 0 }
+                        return
+                    }
+                    let size = (batch + summedGroups - 1) / summedGroups
+                    let groups = (batch + size - 1) / size  // each group non-empty
+                    var partials = [E](repeating: 0, count: groups > 1 ? groups * m * n : 0)
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        let (pa, pb) = (UncheckedSendable(ap.baseAddress!), UncheckedSendable(bp.baseAddress!))
+                        let pc = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
+                        forEachBatchEntry(groups, m: m, n: n, k: k, entriesPerItem: size) { range in
+                            for grp in range {
+                                for q in (grp * size)..<Swift.min(batch, (grp + 1) * size) {
+                                    E.gemm(p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
+                                           m, n, k, 1, pa.value + q * p.aStride, p.lda, pb.value + q * p.bStride, p.ldb,
+                                           q == grp * size ? 0 : 1, pc.value + grp * m * n, n)
+                                }
+                            }
+                        }
+                        if groups > 1 {
+                            for i in 0..<(m * n) { c[i] = pp[i] }
+                            for grp in 1..<groups {
+                                let part = pp.baseAddress! + grp * m * n
+                                for i in 0..<(m * n) { c[i] += part[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// x·W + b for x [rows, inW], W [inW, outW], b [outW] (bias copied in, then one gemm).
+    static func affineValue<E: TensorScalar>(_ x: [E], _ w: [E], _ b: [E], rows: Int, inW: Int, outW: Int) -> [E] {
+        x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+                b.withUnsafeBufferPointer { bp in
+                    Kernels.fill(rows * outW) { (c: UnsafeMutableBufferPointer<E>) in
+                        guard rows > 0 && outW > 0 else { return }
+                        for r in 0..<rows {
+                            for j in 0..<outW { c[r * outW + j] = bp[j] }
+                        }
+                        if inW > 0 {
+                            E.gemm(CblasNoTrans, CblasNoTrans, rows, outW, inW, 1, xp.baseAddress!, inW, wp.baseAddress!, outW,
+                                   1, c.baseAddress!, outW)
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -8,10 +8,10 @@ extension Tensor {
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
     /// A tensor of ones.
     public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
-    /// Zeros with this tensor's shape.
-    public func zerosLike() -> Tensor { .zeros(shape) }
-    /// Ones with this tensor's shape.
-    public func onesLike() -> Tensor { .ones(shape) }
+    /// Zeros with this tensor's shape and dtype.
+    public func zerosLike() -> Tensor { .zeros(shape, dtype: dtype) }
+    /// Ones with this tensor's shape and dtype.
+    public func onesLike() -> Tensor { .ones(shape, dtype: dtype) }
 
     /// `[start, start+step, …]` below `end`.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1) -> Tensor {

@@ -29,7 +29,7 @@ public enum Loss {
             precondition(l >= 0 && l < c, "softmaxCrossEntropy: label \(l) out of range 0..<\(c)")
             onehot[i * c + l] = 1
         }
-        let picked = logits.logSoftmax(axis: 1) * Tensor(shape: logits.shape, scalars: onehot)
+        let picked = logits.logSoftmax(axis: 1) * Tensor(shape: logits.shape, scalars: onehot).cast(to: logits.dtype)
         return -picked.sum() * (1 / Double(Swift.max(labels.count, 1)))
     }
 }

@@ -124,20 +124,29 @@ public final class Adam: Optimizer {
             let c1 = 1 / (1 - Double.pow(b1, Double(state.t)))
             let c2 = 1 / (1 - Double.pow(b2, Double(state.t)))
             let lr = learningRate
-            p.value.scalars.withUnsafeMutableBufferPointer { w in
-                g.scalars.withUnsafeBufferPointer { gp in
-                    state.m.withUnsafeMutableBufferPointer { m in
-                        state.v.withUnsafeMutableBufferPointer { v in
-                            for k in 0..<w.count {
-                                var gk = gp[k]
-                                if decoupled { w[k] -= lr * wd * w[k] } else { gk += wd * w[k] }
-                                m[k] = b1 * m[k] + (1 - b1) * gk
-                                v[k] = b2 * v[k] + (1 - b2) * gk * gk
-                                w[k] -= lr * (m[k] * c1) / ((v[k] * c2).squareRoot() + eps)
-                            }
+            // Weights of either dtype; the moments and the update in float64 (a float32 weight is
+            // rounded once per step).
+            func update<E: TensorScalar>(_ w: UnsafeMutableBufferPointer<E>, _ gp: UnsafeBufferPointer<E>,
+                                         _ m: inout [Double], _ v: inout [Double]) {
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        for k in 0..<w.count {
+                            var wk = Double(w[k])
+                            var gk = Double(gp[k])
+                            if decoupled { wk -= lr * wd * wk } else { gk += wd * wk }
+                            m[k] = b1 * m[k] + (1 - b1) * gk
+                            v[k] = b2 * v[k] + (1 - b2) * gk * gk
+                            wk -= lr * (m[k] * c1) / ((v[k] * c2).squareRoot() + eps)
+                            w[k] = E(wk)
                         }
                     }
                 }
+            }
+            let gv = g.cast(to: p.value.dtype).detached()
+            if p.value.dtype == .float64 {
+                p.value.f64.withUnsafeMutableBufferPointer { w in gv.f64.withUnsafeBufferPointer { update(w, $0, &state.m, &state.v) } }
+            } else {
+                p.value.f32.withUnsafeMutableBufferPointer { w in gv.f32.withUnsafeBufferPointer { update(w, $0, &state.m, &state.v) } }
             }
             moments[key] = state
         }
