@@ -209,11 +209,11 @@ extension Tensor {
     /// ``ConvolutionGeometry/paddedCount``), so every patch row is a plain copy of Wo elements
     /// (strided by sw) without bounds tests.
     @inline(__always)
-    static func im2colSample(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>,
-                             _ col: UnsafeMutablePointer<Double>, _ n: Int, padded: UnsafeMutablePointer<Double>?) {
+    static func im2colSample<E: TensorScalar>(_ g: ConvolutionGeometry, _ x: UnsafePointer<E>,
+                                              _ col: UnsafeMutablePointer<E>, _ n: Int, padded: UnsafeMutablePointer<E>?) {
         let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth, sw = g.strideWidth
         let xs = x + n * g.channels * hw
-        let source: UnsafePointer<Double>, rowStride: Int, planeStride: Int
+        let source: UnsafePointer<E>, rowStride: Int, planeStride: Int
         if g.hasPadding, let padded {
             let pw = g.paddedWidth, ph = g.paddedHeight
             padded.update(repeating: 0, count: g.paddedCount)
@@ -252,11 +252,11 @@ extension Tensor {
     /// col2im of sample `n`: adds the patch matrix at `col` into x[n] (through the
     /// zero-bordered planes at `padded` when there is padding; their border is dropped).
     @inline(__always)
-    static func col2imSample(_ g: ConvolutionGeometry, _ col: UnsafePointer<Double>,
-                             _ x: UnsafeMutablePointer<Double>, _ n: Int, padded: UnsafeMutablePointer<Double>?) {
+    static func col2imSample<E: TensorScalar>(_ g: ConvolutionGeometry, _ col: UnsafePointer<E>,
+                                              _ x: UnsafeMutablePointer<E>, _ n: Int, padded: UnsafeMutablePointer<E>?) {
         let hw = g.height * g.width, p = g.outputPositions, wo = g.outputWidth, sw = g.strideWidth
         let xs = x + n * g.channels * hw
-        let target: UnsafeMutablePointer<Double>, rowStride: Int, planeStride: Int
+        let target: UnsafeMutablePointer<E>, rowStride: Int, planeStride: Int
         if g.hasPadding, let padded {
             padded.update(repeating: 0, count: g.paddedCount)
             (target, rowStride, planeStride) = (padded, g.paddedWidth, g.paddedHeight * g.paddedWidth)
@@ -318,18 +318,23 @@ extension Tensor {
     public func channelSums() -> Tensor {
         precondition(rank >= 2, "channelSums: needs a channels-first tensor [N, C, …], got \(shape)")
         let n = shape[0], c = shape[1], inner = count / Swift.max(n * c, 1)
-        var out = [Double](repeating: 0, count: c)
-        scalars.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { o in
-                for q in 0..<(n * c) {
-                    var s = 0.0
-                    let base = q * inner
-                    // relaxed: lets the compiler split the sum into vector lanes (fixed order per build)
-                    for k in base..<(base + inner) { s = Relaxed.sum(s, xp[k]) }
-                    o[q % c] += s
+        // float64 accumulators for either dtype
+        func run<E: TensorScalar>(_ xv: [E]) -> [Double] {
+            var out = [Double](repeating: 0, count: c)
+            xv.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { o in
+                    for q in 0..<(n * c) {
+                        var s = 0.0
+                        let base = q * inner
+                        // relaxed: lets the compiler split the sum into vector lanes (fixed order per build)
+                        for k in base..<(base + inner) { s = Relaxed.sum(s, Double(xp[k])) }
+                        o[q % c] += s
+                    }
                 }
             }
+            return out
         }
+        let out = dtype == .float64 ? run(f64) : run(f32)
         let inShape = shape
         return .record("channelSums", shape: [c], scalars: out, inputs: [self]) { _, g, _ in
             [g.broadcastChannels(to: inShape)]
@@ -416,32 +421,36 @@ extension Tensor {
                 ?? [Double](repeating: 0, count: g.batch * cout * p)
             return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs, backward: backward)
         }
-        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
-            w2.scalars.withUnsafeBufferPointer { wp in
-                Kernels.fill(g.batch * cout * p) { yp in
-                    let (xs, ws, ys) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(wp.baseAddress!),
-                                        UncheckedSendable(yp.baseAddress!))
-                    let bias = bias?.scalars
-                    forEachBatchEntry(g.batch, m: cout, n: p, k: k) { samples in
-                        withPatchScratch(g) { scratch, padded in
-                            for n in samples {
-                                let y = ys.value + n * cout * p
-                                if let bias {
-                                    for o in 0..<cout {
-                                        let b = bias[o], row = y + o * p
-                                        for t in 0..<p { row[t] = b }
+        func run<E: TensorScalar>(_ xv: [E], _ wv: [E], _ bias: [E]?) -> [E] {
+            xv.withUnsafeBufferPointer { xp in
+                wv.withUnsafeBufferPointer { wp in
+                    Kernels.fill(g.batch * cout * p) { (yp: UnsafeMutableBufferPointer<E>) in
+                        let (xs, ws, ys) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(wp.baseAddress!),
+                                            UncheckedSendable(yp.baseAddress!))
+                        forEachBatchEntry(g.batch, m: cout, n: p, k: k) { samples in
+                            withPatchScratch(g, of: E.self) { scratch, padded in
+                                for n in samples {
+                                    let y = ys.value + n * cout * p
+                                    if let bias {
+                                        for o in 0..<cout {
+                                            let b = bias[o], row = y + o * p
+                                            for t in 0..<p { row[t] = b }
+                                        }
                                     }
+                                    let col = patches(g, xs.value, n, scratch, padded: padded)
+                                    E.gemm(CblasNoTrans, CblasNoTrans, cout, p, k, 1, ws.value, k, col, p, bias == nil ? 0 : 1, y, p)
                                 }
-                                let col = patches(g, xs.value, n, scratch, padded: padded)
-                                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(p), Int32(k),
-                                            1.0, ws.value, Int32(k), col, Int32(p), bias == nil ? 0.0 : 1.0, y, Int32(p))
                             }
                         }
                     }
                 }
             }
         }
-        return record("conv", shape: [g.batch, cout, p], scalars: out, inputs: inputs, backward: backward)
+        let shape = [g.batch, cout, p]
+        let value = DType.promoted(inputs) == .float64
+            ? Tensor(shape: shape, scalars: run(x.scalars, w2.scalars, bias?.scalars))
+            : Tensor(shape: shape, floats: run(x.f32, w2.f32, bias?.f32))
+        return record("conv", value: value, inputs: inputs, backward: backward)
     }
 
     /// col2im(Wᵀ·g_n) per sample: g [N, C_out, Ho·Wo], W [C_out, C·kh·kw]; result [N, C, H, W]
@@ -451,21 +460,20 @@ extension Tensor {
         precondition(grad.shape == [g.batch, cout, p] && w2.shape == [cout, k],
                      "convInputGrad: gradient \(grad.shape) and weight \(w2.shape) do not fit \(g.columnShape)")
         let perSample = g.channels * g.height * g.width
-        var out = [Double](repeating: 0, count: g.batch * perSample)
-        if g.batch > 0 && cout > 0 && k > 0 && p > 0 {
-            grad.scalars.withUnsafeBufferPointer { gp in
-                w2.scalars.withUnsafeBufferPointer { wp in
+        func run<E: TensorScalar>(_ gv: [E], _ wv: [E]) -> [E] {
+            var out = [E](repeating: 0, count: g.batch * perSample)
+            guard g.batch > 0 && cout > 0 && k > 0 && p > 0 else { return out }
+            gv.withUnsafeBufferPointer { gp in
+                wv.withUnsafeBufferPointer { wp in
                     out.withUnsafeMutableBufferPointer { xp in
                         let (gs, ws, xs) = (UncheckedSendable(gp.baseAddress!), UncheckedSendable(wp.baseAddress!),
                                             UncheckedSendable(xp.baseAddress!))
                         forEachBatchEntry(g.batch, m: k, n: p, k: cout) { samples in
-                            withPatchScratch(g) { scratch, padded in
+                            withPatchScratch(g, of: E.self) { scratch, padded in
                                 for n in samples {
                                     // pointwise: the patch matrix is x[n] itself
                                     let col = g.isPointwise ? xs.value + n * perSample : scratch
-                                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(p), Int32(cout),
-                                                1.0, ws.value, Int32(k), gs.value + n * cout * p, Int32(p),
-                                                0.0, col, Int32(p))
+                                    E.gemm(CblasTrans, CblasNoTrans, k, p, cout, 1, ws.value, k, gs.value + n * cout * p, p, 0, col, p)
                                     if !g.isPointwise { col2imSample(g, scratch, xs.value, n, padded: padded) }
                                 }
                             }
@@ -473,8 +481,12 @@ extension Tensor {
                     }
                 }
             }
+            return out
         }
-        return record("convInputGrad", shape: g.inputShape, scalars: out, inputs: [grad, w2]) { _, h, need in
+        let value = DType.promoted([grad, w2]) == .float64
+            ? Tensor(shape: g.inputShape, scalars: run(grad.scalars, w2.scalars))
+            : Tensor(shape: g.inputShape, floats: run(grad.f32, w2.f32))
+        return record("convInputGrad", value: value, inputs: [grad, w2]) { _, h, need in
             [need[0] ? convolve(h, w2, bias: nil, g) : nil,
              need[1] ? convWeightGrad(h, grad, g) : nil]
         }
@@ -488,9 +500,10 @@ extension Tensor {
         precondition(x.shape == g.inputShape && grad.rank == 3 && grad.shape[0] == g.batch && grad.shape[2] == p,
                      "convWeightGrad: input \(x.shape) and gradient \(grad.shape) do not fit \(g.columnShape)")
         let cout = grad.shape[1]
-        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
-            grad.scalars.withUnsafeBufferPointer { gp in
-                Kernels.fill(cout * k) { c in
+        func run<E: TensorScalar>(_ xv: [E], _ gv: [E]) -> [E] {
+        xv.withUnsafeBufferPointer { xp in
+            gv.withUnsafeBufferPointer { gp in
+                Kernels.fill(cout * k) { (c: UnsafeMutableBufferPointer<E>) in
                     guard cout > 0 && k > 0 else { return }
                     if p == 0 || g.batch == 0 {
                         for i in 0..<(cout * k) { c[i] = 0 }
@@ -498,18 +511,17 @@ extension Tensor {
                     }
                     let size = (g.batch + summedGroups - 1) / summedGroups
                     let groups = (g.batch + size - 1) / size  // each group non-empty
-                    var partials = [Double](repeating: 0, count: groups > 1 ? groups * cout * k : 0)
+                    var partials = [E](repeating: 0, count: groups > 1 ? groups * cout * k : 0)
                     partials.withUnsafeMutableBufferPointer { pp in
                         let (xs, gs) = (UncheckedSendable(xp.baseAddress!), UncheckedSendable(gp.baseAddress!))
                         let target = UncheckedSendable(groups > 1 ? pp.baseAddress! : c.baseAddress!)
                         forEachBatchEntry(groups, m: cout, n: k, k: p, entriesPerItem: size) { range in
-                            withPatchScratch(g) { scratch, padded in
+                            withPatchScratch(g, of: E.self) { scratch, padded in
                                 for grp in range {
                                     for n in (grp * size)..<Swift.min(g.batch, (grp + 1) * size) {
                                         let col = patches(g, xs.value, n, scratch, padded: padded)
-                                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(k), Int32(p),
-                                                    1.0, gs.value + n * cout * p, Int32(p), col, Int32(p),
-                                                    n == grp * size ? 0.0 : 1.0, target.value + grp * cout * k, Int32(k))
+                                        E.gemm(CblasNoTrans, CblasTrans, cout, k, p, 1, gs.value + n * cout * p, p, col, p,
+                                               n == grp * size ? 0 : 1, target.value + grp * cout * k, k)
                                     }
                                 }
                             }
@@ -525,7 +537,11 @@ extension Tensor {
                 }
             }
         }
-        return record("convWeightGrad", shape: [cout, k], scalars: out, inputs: [x, grad]) { _, h, need in
+        }
+        let value = DType.promoted([x, grad]) == .float64
+            ? Tensor(shape: [cout, k], scalars: run(x.scalars, grad.scalars))
+            : Tensor(shape: [cout, k], floats: run(x.f32, grad.f32))
+        return record("convWeightGrad", value: value, inputs: [x, grad]) { _, h, need in
             [need[0] ? convInputGrad(grad, h, g) : nil,
              need[1] ? convolve(x, h, bias: nil, g) : nil]
         }
@@ -534,10 +550,10 @@ extension Tensor {
     /// Runs `body` with room for one sample's patch matrix and its zero-padded planes (nil for
     /// whatever the geometry does not need).
     @inline(__always)
-    static func withPatchScratch(_ g: ConvolutionGeometry,
-                                 _ body: (_ patches: UnsafeMutablePointer<Double>, _ padded: UnsafeMutablePointer<Double>?) -> Void) {
+    static func withPatchScratch<E>(_ g: ConvolutionGeometry, of type: E.Type,
+                                    _ body: (_ patches: UnsafeMutablePointer<E>, _ padded: UnsafeMutablePointer<E>?) -> Void) {
         let patches = g.isPointwise ? 0 : g.patchSize * g.outputPositions
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(patches + g.paddedCount, 1))
+        let buffer = UnsafeMutablePointer<E>.allocate(capacity: Swift.max(patches + g.paddedCount, 1))
         defer { buffer.deallocate() }
         body(buffer, g.paddedCount > 0 ? buffer + patches : nil)
     }
@@ -552,8 +568,8 @@ extension Tensor {
 
     /// Sample `n`'s patch matrix: x[n] itself when pointwise, else im2col written to `scratch`.
     @inline(__always)
-    static func patches(_ g: ConvolutionGeometry, _ x: UnsafePointer<Double>, _ n: Int,
-                        _ scratch: UnsafeMutablePointer<Double>, padded: UnsafeMutablePointer<Double>?) -> UnsafePointer<Double> {
+    static func patches<E: TensorScalar>(_ g: ConvolutionGeometry, _ x: UnsafePointer<E>, _ n: Int,
+                                         _ scratch: UnsafeMutablePointer<E>, padded: UnsafeMutablePointer<E>?) -> UnsafePointer<E> {
         if g.isPointwise { return x + n * g.patchSize * g.outputPositions }
         im2colSample(g, x, scratch, n, padded: padded)
         return UnsafePointer(scratch)

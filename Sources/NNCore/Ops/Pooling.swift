@@ -148,19 +148,23 @@ extension Tensor {
     /// The mean of each window.
     static func windowMean(_ x: Tensor, _ g: PoolGeometry, outputShape: [Int]) -> Tensor {
         let scale = 1 / Double(g.kernelHeight * g.kernelWidth)
-        let out: [Double] = x.scalars.withUnsafeBufferPointer { xp in
-            Kernels.fill(g.planes * g.outputPlane) { o in
-                guard g.planes > 0 else { return }
-                let src = UncheckedSendable(xp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
-                SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
-                    for q in planes {
-                        windowMeanPlane(g, src.value + q * g.inputPlane, dst.value + q * g.outputPlane, scale)
+        func run<E: TensorScalar>(_ xv: [E]) -> [E] {
+            xv.withUnsafeBufferPointer { xp in
+                Kernels.fill(g.planes * g.outputPlane) { (o: UnsafeMutableBufferPointer<E>) in
+                    guard g.planes > 0 else { return }
+                    let src = UncheckedSendable(xp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
+                    SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
+                        for q in planes {
+                            windowMeanPlane(g, src.value + q * g.inputPlane, dst.value + q * g.outputPlane, E(scale))
+                        }
                     }
                 }
             }
         }
+        let value = x.dtype == .float64 ? Tensor(shape: outputShape, scalars: run(x.f64))
+                                        : Tensor(shape: outputShape, floats: run(x.f32))
         let inShape = x.shape
-        return record("avgPool", shape: outputShape, scalars: out, inputs: [x]) { _, grad, _ in
+        return record("avgPool", value: value, inputs: [x]) { _, grad, _ in
             [windowSpread(grad, g, outputShape: inShape)]
         }
     }
@@ -169,20 +173,25 @@ extension Tensor {
     /// `outputShape` (the adjoint of ``windowMean``).
     static func windowSpread(_ y: Tensor, _ g: PoolGeometry, outputShape: [Int]) -> Tensor {
         let scale = 1 / Double(g.kernelHeight * g.kernelWidth)
-        var out = [Double](repeating: 0, count: g.planes * g.inputPlane)
-        y.scalars.withUnsafeBufferPointer { yp in
-            out.withUnsafeMutableBufferPointer { o in
-                guard g.planes > 0 else { return }
-                let src = UncheckedSendable(yp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
-                SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
-                    for q in planes {
-                        windowSpreadPlane(g, src.value + q * g.outputPlane, dst.value + q * g.inputPlane, scale)
+        func run<E: TensorScalar>(_ yv: [E]) -> [E] {
+            var out = [E](repeating: 0, count: g.planes * g.inputPlane)
+            yv.withUnsafeBufferPointer { yp in
+                out.withUnsafeMutableBufferPointer { o in
+                    guard g.planes > 0 else { return }
+                    let src = UncheckedSendable(yp.baseAddress!), dst = UncheckedSendable(o.baseAddress!)
+                    SampleParallel.forEach(g.planes, workPerItem: g.inputPlane) { planes in
+                        for q in planes {
+                            windowSpreadPlane(g, src.value + q * g.outputPlane, dst.value + q * g.inputPlane, E(scale))
+                        }
                     }
                 }
             }
+            return out
         }
+        let value = y.dtype == .float64 ? Tensor(shape: outputShape, scalars: run(y.f64))
+                                        : Tensor(shape: outputShape, floats: run(y.f32))
         let inShape = y.shape
-        return record("avgPoolAdjoint", shape: outputShape, scalars: out, inputs: [y]) { _, grad, _ in
+        return record("avgPoolAdjoint", value: value, inputs: [y]) { _, grad, _ in
             [windowMean(grad, g, outputShape: inShape)]
         }
     }
@@ -190,8 +199,8 @@ extension Tensor {
     /// Window means of one plane. Rows are processed whole so the loops vectorise; each sum
     /// runs over the window in row-major order (the same order in every path).
     @inline(__always)
-    static func windowMeanPlane(_ g: PoolGeometry, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                                _ scale: Double) {
+    static func windowMeanPlane<E: TensorScalar>(_ g: PoolGeometry, _ x: UnsafePointer<E>, _ y: UnsafeMutablePointer<E>,
+                                                 _ scale: E) {
         let wo = g.outputWidth
         if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 {
             for oh in 0..<g.outputHeight {
@@ -219,8 +228,8 @@ extension Tensor {
     /// Adds each window mean's share back over its window of one plane (the adjoint of
     /// ``windowMeanPlane``).
     @inline(__always)
-    static func windowSpreadPlane(_ g: PoolGeometry, _ y: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>,
-                                  _ scale: Double) {
+    static func windowSpreadPlane<E: TensorScalar>(_ g: PoolGeometry, _ y: UnsafePointer<E>, _ x: UnsafeMutablePointer<E>,
+                                                   _ scale: E) {
         let wo = g.outputWidth
         if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 {
             for oh in 0..<g.outputHeight {

@@ -10,7 +10,9 @@ extension Tensor {
         precondition(s.reduce(1, *) == count, "reshaped: \(shape) (\(count) elements) cannot become \(newShape)")
         if s == shape { return self }
         let inShape = shape
-        return .record("reshape", shape: s, scalars: scalars, inputs: [self]) { _, g, _ in [g.reshaped(inShape)] }
+        var value = with(node: nil)
+        value.shape = s
+        return .record("reshape", value: value, inputs: [self]) { _, g, _ in [g.reshaped(inShape)] }
     }
 
     /// A new axis of extent 1 at `axis`.
