@@ -47,6 +47,7 @@ extension DeepPotentialModel {
 
     /// Per-atom energies [N] (eV) as a function of the occupied slots' displacements
     /// `displacements` [n_real, 3] (Å), where `realSlots` names each row's flat slot index.
+    /// With ``precision`` `.mixed` the networks run in float32 (mixed-precision training).
     public func atomEnergiesGraph(_ env: AtomEnvironments, realSlots: [Int], displacements rvec: Tensor) -> Tensor {
         let n = env.atomCount, nnei = env.slotCount, nt = spec.typeCount
         let ds = spec.descriptor
@@ -77,8 +78,10 @@ extension DeepPotentialModel {
                 }
             }
         }
+        // Mixed precision: the networks, contractions and their derivatives in float32 from the
+        // normalised rows on (the float64 weights cast per use); geometry and energies in float64.
         let rn = ((full - Tensor(shape: [n * nnei, 4], scalars: avg)) * Tensor(shape: [n * nnei, 4], scalars: inv))
-            .reshaped([n, nnei, 4])
+            .reshaped([n, nnei, 4]).cast(to: precision == .mixed ? .float32 : .float64)
         // Per centre type: descriptor, fitting net, bias.
         var parts: [Tensor] = []
         var order: [Int] = []
@@ -104,7 +107,7 @@ extension DeepPotentialModel {
             } else {
                 desc = scaled
             }
-            parts.append(fittings[c](desc).reshaped([nc]) + energyBias[c])
+            parts.append(fittings[c](desc).reshaped([nc]).cast(to: .float64) + energyBias[c])
             order += idx
         }
         let e = parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)

@@ -176,6 +176,9 @@ public struct FitDeck: Sendable {
             if let w = try t.choice("scale_by_worker", TrainingConfig.WorkerScaling.allCases.map(\.rawValue)) {
                 tr.scaleByWorker = TrainingConfig.WorkerScaling(rawValue: w)!
             }
+            if let pr = try t.choice("precision", [NetworkPrecision.float64, .mixed].map(\.rawValue)) {
+                tr.precision = NetworkPrecision(rawValue: pr)!
+            }
             displayEvery = try t.int("display_every", "steps between learning-curve rows", minimum: 1) ?? displayEvery
             timeLimitMinutes = try t.positive("time_limit_minutes", "wall-time budget (minutes)", allowZero: true) ?? 0
             try t.finish()

@@ -46,7 +46,7 @@ public final class Conv1D: Layer {
 
     /// f(conv1d(x, W) + b) for x [N, C_in, L]; result [N, C_out, L_out].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        activation(Tensor.conv1d(x, weight.value, bias: bias.value, stride: stride, padding: padding))
+        activation(Tensor.conv1d(x, weight.value(as: x.dtype), bias: bias.value(as: x.dtype), stride: stride, padding: padding))
     }
 }
 
@@ -97,7 +97,7 @@ public final class Conv2D: Layer {
 
     /// f(conv2d(x, W) + b) for x [N, C_in, H, W]; result [N, C_out, Ho, Wo].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        activation(Tensor.conv2d(x, weight.value, bias: bias.value, stride: (stride, stride), padding: padding))
+        activation(Tensor.conv2d(x, weight.value(as: x.dtype), bias: bias.value(as: x.dtype), stride: (stride, stride), padding: padding))
     }
 }
 

@@ -31,7 +31,7 @@ public final class Dense: Layer {
 
     /// f(x·W + b).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        activation(Tensor.affine(x, weight.value, bias.value))
+        activation(Tensor.affine(x, weight.value(as: x.dtype), bias.value(as: x.dtype)))
     }
 }
 
@@ -76,5 +76,5 @@ public final class PReLU: Layer {
         slope = Parameter(Tensor(repeating: initial, shape: [features]))
     }
     /// max(0,x) + a·min(0,x).
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.prelu(slope.value) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.prelu(slope.value(as: x.dtype)) }
 }

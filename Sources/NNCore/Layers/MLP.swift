@@ -38,7 +38,7 @@ public final class MLP: Layer {
         var h = x
         for (k, layer) in layers.enumerated() {
             var y = layer(h)
-            if let t = timesteps[k] { y = y * t.value }
+            if let t = timesteps[k] { y = y * t.value(as: y.dtype) }
             let hidden = !(k == layers.count - 1 && linearOutput)
             if skip && hidden {
                 if layer.outputs == layer.inputs {

@@ -9,11 +9,20 @@ public final class Parameter {
     /// The shape of the value.
     public var shape: [Int] { value.shape }
 
+    /// The value for a computation in `dtype`: itself, or a differentiable cast of it (float64
+    /// master weights used in a float32 computation receive float64 gradients).
+    @inlinable
+    public func value(as dtype: DType) -> Tensor { value.dtype == dtype ? value : value.cast(to: dtype) }
+
     /// Stores the value as `dtype` from now on (a new leaf; rounded when narrowing).
     public func cast(to dtype: DType) { value = value.converted(to: dtype).requiringGrad() }
 }
 
 /// Something with trainable parameters that maps a tensor to a tensor.
+///
+/// A layer computes in its input's dtype: parameters stored in the other dtype are cast on each
+/// call (differentiably), so float64 parameters applied to float32 inputs are mixed-precision
+/// training's float64 master weights with float32 arithmetic.
 ///
 /// Parameters are found by reflection: every stored property that is a ``Parameter``, a
 /// ``Layer``, or an array/optional of them is visited, so no layer lists its parameters by hand.

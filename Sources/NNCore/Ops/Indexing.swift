@@ -6,17 +6,20 @@ extension Tensor {
         let n = shape[0], inner = count / Swift.max(n, 1)
         var outShape = shape
         outShape[0] = indices.count
-        let out: [Double] = scalars.withUnsafeBufferPointer { xp in
-            Kernels.fill(indices.count * inner) { o in
-                for (k, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n)")
-                    for j in 0..<inner { o[k * inner + j] = xp[i * inner + j] }
+        func gather<E: TensorScalar>(_ x: [E]) -> [E] {
+            x.withUnsafeBufferPointer { xp in
+                Kernels.fill(indices.count * inner) { (o: UnsafeMutableBufferPointer<E>) in
+                    for (k, i) in indices.enumerated() {
+                        precondition(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n)")
+                        for j in 0..<inner { o[k * inner + j] = xp[i * inner + j] }
+                    }
                 }
             }
         }
-        let inShape = shape
-        return .record("indexSelect", shape: outShape, scalars: out, inputs: [self]) { _, g, _ in
-            [Tensor.zeros(inShape).indexAdd(indices, g)]
+        let value = dtype == .float64 ? Tensor(shape: outShape, scalars: gather(f64)) : Tensor(shape: outShape, floats: gather(f32))
+        let inShape = shape, dtype = self.dtype
+        return .record("indexSelect", value: value, inputs: [self]) { _, g, _ in
+            [Tensor.zeros(inShape, dtype: dtype).indexAdd(indices, g)]
         }
     }
 
@@ -33,16 +36,21 @@ extension Tensor {
         precondition(source.rank == rank && source.shape[0] == indices.count && Array(source.shape.dropFirst()) == Array(shape.dropFirst()),
                      "indexAdd: source \(source.shape) does not fit \(indices.count) slices of \(shape)")
         let n = shape[0], inner = count / Swift.max(n, 1)
-        var out = scalars
-        out.withUnsafeMutableBufferPointer { o in
-            source.scalars.withUnsafeBufferPointer { sp in
-                for (k, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < n, "indexAdd: index \(i) out of range 0..<\(n)")
-                    for j in 0..<inner { o[i * inner + j] += sp[k * inner + j] }
+        func accumulate<E: TensorScalar>(_ base: [E], _ src: [E]) -> [E] {
+            var out = base
+            out.withUnsafeMutableBufferPointer { o in
+                src.withUnsafeBufferPointer { sp in
+                    for (k, i) in indices.enumerated() {
+                        precondition(i >= 0 && i < n, "indexAdd: index \(i) out of range 0..<\(n)")
+                        for j in 0..<inner { o[i * inner + j] += sp[k * inner + j] }
+                    }
                 }
             }
+            return out
         }
-        return .record("indexAdd", shape: shape, scalars: out, inputs: [self, source]) { _, g, need in
+        let value = DType.promoted([self, source]) == .float32 ? Tensor(shape: shape, floats: accumulate(f32, source.f32))
+                                                              : Tensor(shape: shape, scalars: accumulate(scalars, source.scalars))
+        return .record("indexAdd", value: value, inputs: [self, source]) { _, g, need in
             [need[0] ? g : nil, need[1] ? g.indexSelect(indices) : nil]
         }
     }

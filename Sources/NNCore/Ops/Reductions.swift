@@ -38,6 +38,7 @@ extension Tensor {
     public func max() -> Tensor {
         precondition(count > 0, "max(): empty tensor")
         var best = 0
+        let scalars = self.scalars  // once (a float32 tensor's are a converted copy)
         for k in 1..<count where scalars[k] > scalars[best] { best = k }
         var m = Tensor.zeros(shape)
         m.scalars[best] = 1
@@ -56,6 +57,7 @@ extension Tensor {
         keptShape[a] = 1
         var out = [Double](repeating: -.infinity, count: outer * inner)
         var mask = [Double](repeating: 0, count: count)
+        let scalars = self.scalars  // once (a float32 tensor's are a converted copy)
         for o in 0..<outer {
             for i in 0..<inner {
                 var best = 0

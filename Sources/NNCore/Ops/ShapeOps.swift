@@ -41,37 +41,41 @@ extension Tensor {
         let p = normalizedAxes(axes)
         precondition(p.sorted() == Array(0..<rank), "permuted: \(axes) is not a permutation of the axes of \(shape)")
         if p == Array(0..<rank) { return self }
-        let outShape = p.map { shape[$0] }
-        let inStrides = Tensor.strides(of: shape)
+        let inShape = shape, r = inShape.count
+        let outShape = p.map { inShape[$0] }
+        let inStrides = Tensor.strides(of: inShape)
         let readStrides = p.map { inStrides[$0] }
         let n = count
-        let out: [Double] = scalars.withUnsafeBufferPointer { xp in
-            if rank == 2 {
-                let r = shape[0], c = shape[1]
-                return Kernels.fill(n) { o in
-                    // blocked 2-D transpose
-                    let bs = 32
-                    var i0 = 0
-                    while i0 < r {
-                        var j0 = 0
-                        while j0 < c {
-                            for i in i0..<Swift.min(i0 + bs, r) {
-                                for j in j0..<Swift.min(j0 + bs, c) { o[j * r + i] = xp[i * c + j] }
+        func move<E: TensorScalar>(_ x: [E]) -> [E] {
+            x.withUnsafeBufferPointer { xp in
+                if r == 2 {
+                    let rows = inShape[0], c = inShape[1]
+                    return Kernels.fill(n) { (o: UnsafeMutableBufferPointer<E>) in
+                        // blocked 2-D transpose
+                        let bs = 32
+                        var i0 = 0
+                        while i0 < rows {
+                            var j0 = 0
+                            while j0 < c {
+                                for i in i0..<Swift.min(i0 + bs, rows) {
+                                    for j in j0..<Swift.min(j0 + bs, c) { o[j * rows + i] = xp[i * c + j] }
+                                }
+                                j0 += bs
                             }
-                            j0 += bs
+                            i0 += bs
                         }
-                        i0 += bs
                     }
                 }
-            }
-            return Kernels.fill(n) { o in
-                forEachOffset(outShape, readStrides, readStrides) { flat, ia, _ in o[flat] = xp[ia] }
+                return Kernels.fill(n) { (o: UnsafeMutableBufferPointer<E>) in
+                    forEachOffset(outShape, readStrides, readStrides) { flat, ia, _ in o[flat] = xp[ia] }
+                }
             }
         }
+        let value = dtype == .float64 ? Tensor(shape: outShape, scalars: move(f64)) : Tensor(shape: outShape, floats: move(f32))
         var inverse = [Int](repeating: 0, count: rank)
         for (k, a) in p.enumerated() { inverse[a] = k }
         let inv = inverse
-        return .record("permute", shape: outShape, scalars: out, inputs: [self]) { _, g, _ in
+        return .record("permute", value: value, inputs: [self]) { _, g, _ in
             [g.permuted(inv)]
         }
     }
@@ -99,16 +103,19 @@ extension Tensor {
         let outer = shape[..<a].reduce(1, *), n = shape[a], inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
         outShape[a] = length
-        let out: [Double] = scalars.withUnsafeBufferPointer { xp in
-            Kernels.fill(outer * length * inner) { o in
-                for q in 0..<outer {
-                    let src = (q * n + start) * inner, dst = q * length * inner
-                    for k in 0..<(length * inner) { o[dst + k] = xp[src + k] }
+        func cut<E: TensorScalar>(_ x: [E]) -> [E] {
+            x.withUnsafeBufferPointer { xp in
+                Kernels.fill(outer * length * inner) { (o: UnsafeMutableBufferPointer<E>) in
+                    for q in 0..<outer {
+                        let src = (q * n + start) * inner, dst = q * length * inner
+                        for k in 0..<(length * inner) { o[dst + k] = xp[src + k] }
+                    }
                 }
             }
         }
+        let value = dtype == .float64 ? Tensor(shape: outShape, scalars: cut(f64)) : Tensor(shape: outShape, floats: cut(f32))
         let full = shape[a]
-        return .record("narrow", shape: outShape, scalars: out, inputs: [self]) { _, g, _ in
+        return .record("narrow", value: value, inputs: [self]) { _, g, _ in
             [g.padded(axis: a, start: start, fullLength: full)]
         }
     }
@@ -127,16 +134,20 @@ extension Tensor {
         let outer = shape[..<a].reduce(1, *), len = shape[a], inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
         outShape[a] = fullLength
-        var out = [Double](repeating: 0, count: outer * fullLength * inner)
-        scalars.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { o in
-                for q in 0..<outer {
-                    let dst = (q * fullLength + start) * inner, src = q * len * inner
-                    for k in 0..<(len * inner) { o[dst + k] = xp[src + k] }
+        func place<E: TensorScalar>(_ x: [E]) -> [E] {
+            var out = [E](repeating: 0, count: outer * fullLength * inner)
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { o in
+                    for q in 0..<outer {
+                        let dst = (q * fullLength + start) * inner, src = q * len * inner
+                        for k in 0..<(len * inner) { o[dst + k] = xp[src + k] }
+                    }
                 }
             }
+            return out
         }
-        return .record("pad", shape: outShape, scalars: out, inputs: [self]) { _, g, _ in
+        let value = dtype == .float64 ? Tensor(shape: outShape, scalars: place(f64)) : Tensor(shape: outShape, floats: place(f32))
+        return .record("pad", value: value, inputs: [self]) { _, g, _ in
             [g.narrowed(axis: a, start: start, length: len)]
         }
     }
@@ -155,14 +166,19 @@ extension Tensor {
         let total = lens.reduce(0, +)
         var outShape = parts[0].shape
         outShape[a] = total
-        var out = [Double]()
-        out.reserveCapacity(outer * total * inner)
-        for q in 0..<outer {
-            for (p, len) in zip(parts, lens) {
-                out.append(contentsOf: p.scalars[(q * len * inner)..<((q + 1) * len * inner)])
+        func join<E: TensorScalar>(_ arrays: [[E]]) -> [E] {
+            var out = [E]()
+            out.reserveCapacity(outer * total * inner)
+            for q in 0..<outer {
+                for (p, len) in zip(arrays, lens) {
+                    out.append(contentsOf: p[(q * len * inner)..<((q + 1) * len * inner)])
+                }
             }
+            return out
         }
-        return record("concat", shape: outShape, scalars: out, inputs: parts) { _, g, need in
+        let value = DType.promoted(parts) == .float32 ? Tensor(shape: outShape, floats: join(parts.map(\.f32)))
+                                                     : Tensor(shape: outShape, scalars: join(parts.map(\.scalars)))
+        return record("concat", value: value, inputs: parts) { _, g, need in
             var start = 0
             return lens.enumerated().map { k, len in
                 defer { start += len }

@@ -47,6 +47,7 @@ public final class Trainer {
                 fitStatistics: Bool = true) throws {
         self.model = model
         self.config = config
+        model.precision = config.precision
         func prepare(_ frames: [LabeledFrame]) throws -> [PreparedFrame] {
             try Trainer.prepare(frames, model: model, strict: true).frames
         }

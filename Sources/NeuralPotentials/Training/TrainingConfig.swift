@@ -23,6 +23,9 @@ public struct TrainingConfig: Sendable, Equatable {
     /// How the learning rate grows with the number of data-parallel workers (DeePMD-kit's
     /// `scale_by_worker`); `batchSize` is per worker.
     public var scaleByWorker = WorkerScaling.linear
+    /// The arithmetic of the training step: float64, or mixed (the networks, contractions and
+    /// their derivatives in float32; float64 master weights, Adam, geometry and loss sums).
+    public var precision = NetworkPrecision.float64
 
     /// DeePMD-kit's `scale_by_worker`: the optimiser's rate is lr·N ("linear"), lr·√N ("sqrt") or lr
     /// ("none") with N workers; the loss prefactors follow the unscaled rate.
