@@ -38,13 +38,15 @@ extension DeepPotentialModel {
     public func evaluateFused(_ env: AtomEnvironments, threads: Int = AtomisticsParallel.threads,
                               atomVirial: Bool = false, precision: NetworkPrecision? = nil) -> FusedEvaluation {
         switch precision ?? self.precision {
-        case .float64: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Double.self)
-        case .mixed: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Float.self)
+        case .float64: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Double.self, geometry: Double.self)
+        case .mixed: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Float.self, geometry: Double.self)
+        case .float32: evaluateFused(env, threads: threads, atomVirial: atomVirial, in: Float.self, geometry: Float.self)
         }
     }
 
     /// The fused pass with steps 2–6 of ``FusedBatch`` in `E`.
-    func evaluateFused<E: FusedScalar>(_ env: AtomEnvironments, threads: Int, atomVirial: Bool, in _: E.Type) -> FusedEvaluation {
+    func evaluateFused<E: FusedScalar, R: FusedScalar>(_ env: AtomEnvironments, threads: Int, atomVirial: Bool, in _: E.Type,
+                                                       geometry _: R.Type) -> FusedEvaluation {
         let n = env.atomCount, nAll = env.systemAtomCount
         let embNets = embeddings.map { FusedNet<E>($0) }
         let fitNets = fittings.map { FusedNet<E>($0) }
@@ -60,7 +62,7 @@ extension DeepPotentialModel {
                     let pfBox = UncheckedSendable(pf), pvBox = UncheckedSendable(pv), aeBox = UncheckedSendable(ae)
                     let pavBox = UncheckedSendable(pav)
                     AtomisticsParallel.forEachBlock(n, blocks: blocks) { b, range in
-                        let work = FusedWorkspace<E>(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
+                        let work = FusedWorkspace<E, R>(atomCount: nAll, neighborTypes: env.sel.count, atomVirial: atomVirial)
                         for c in 0..<spec.typeCount {
                             let atoms = range.filter { env.types[$0] == c }
                             var start = 0
@@ -94,8 +96,8 @@ extension DeepPotentialModel {
     /// One batch of atoms of centre type `c`: the steps of DESIGN.md §4 forward, then back to the
     /// displacements; forces and virial accumulated into `work`, atomic energies written into
     /// `atomEnergies`.
-    func fusedBatch<E: FusedScalar>(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [FusedNet<E>],
-                                    fitNet: FusedNet<E>, work: FusedWorkspace<E>, atomEnergies: UnsafeMutableBufferPointer<Double>) {
+    func fusedBatch<E: FusedScalar, R: FusedScalar>(_ env: AtomEnvironments, centerType c: Int, atoms: ArraySlice<Int>, embNets: [FusedNet<E>],
+                                    fitNet: FusedNet<E>, work: FusedWorkspace<E, R>, atomEnergies: UnsafeMutableBufferPointer<Double>) {
         let batch = FusedBatch(model: self, env: env, centerType: c, atoms: atoms, work: work)
         batch.environmentRows()
         batch.embedAndContract(embNets)
@@ -109,12 +111,12 @@ extension DeepPotentialModel {
 
 /// Buffers reused across the batches of one thread of the fused path (they only grow): float64
 /// for the rows, Jacobians, forces and virial; `E` for what steps 2–6 compute.
-final class FusedWorkspace<E: FusedScalar> {
+final class FusedWorkspace<E: FusedScalar, R: FusedScalar> {
     var forces: [Double]
     var virial = [Double](repeating: 0, count: 9)
     /// Per-particle virials (9 per particle) when asked for, else empty.
     var atomVirial: [Double]
-    var rn = RawBuffer(), drn = RawBuffer(), jac = RawBuffer()
+    var rn = ScratchBuffer<R>(), drn = ScratchBuffer<R>(), jac = ScratchBuffer<R>()
     /// Per neighbor type: the filled slots' places, each atom's first row, their normalised rows.
     var rowSlot: [[Int]], rowStart: [[Int]], rc: [ScratchBuffer<E>]
     var x0 = ScratchBuffer<E>(), dx0 = ScratchBuffer<E>(), dG = ScratchBuffer<E>(), drc = ScratchBuffer<E>()

@@ -81,7 +81,7 @@ extension DeepPotentialModel {
         // Mixed precision: the networks, contractions and their derivatives in float32 from the
         // normalised rows on (the float64 weights cast per use); geometry and energies in float64.
         let rn = ((full - Tensor(shape: [n * nnei, 4], scalars: avg)) * Tensor(shape: [n * nnei, 4], scalars: inv))
-            .reshaped([n, nnei, 4]).cast(to: precision == .mixed ? .float32 : .float64)
+            .reshaped([n, nnei, 4]).cast(to: precision == .float64 ? .float64 : .float32)
         // Per centre type: descriptor, fitting net, bias.
         var parts: [Tensor] = []
         var order: [Int] = []

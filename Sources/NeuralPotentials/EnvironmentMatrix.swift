@@ -3,11 +3,11 @@
 /// Row of neighbor j of atom i: `(s, s·x/r, s·y/r, s·z/r)` with r_ij = (x, y, z) (Å), r = |r_ij|
 /// and s = s(r) the smooth weight. An empty slot's row is zero.
 public enum EnvironmentMatrix {
-    /// The row for displacement d (Å), writing ∂row_k/∂r_b into `jacobian[offset + 3k + b]`.
+    /// The row for displacement d (Å), writing ∂row_k/∂r_b into `jacobian[offset + 3k + b]`, in
+    /// the displacement's precision.
     @inlinable
-    public static func rowAndJacobian(_ dx: Double, _ dy: Double, _ dz: Double, switch sw: SmoothSwitch,
-                                      jacobian: UnsafeMutablePointer<Double>)
-        -> (Double, Double, Double, Double) {
+    public static func rowAndJacobian<R: BinaryFloatingPoint>(_ dx: R, _ dy: R, _ dz: R, switch sw: SmoothSwitch,
+                                                              jacobian: UnsafeMutablePointer<R>) -> (R, R, R, R) {
         let r2 = dx * dx + dy * dy + dz * dz
         let r = r2.squareRoot()
         let (w, dw) = sw.weight(r)

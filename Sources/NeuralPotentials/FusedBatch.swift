@@ -11,16 +11,17 @@ import CBLAS
 /// row in `work.rowStart[t]`), so embedding nets and products run once per type on all of them.
 ///
 /// Steps 2–6 (embedding, contractions, descriptor, fitting net and their gradients) run in `E`:
-/// float64, or float32 for mixed precision; the rows and Jacobians before them and the forces and
-/// virial after them are float64 in both.
-struct FusedBatch<E: FusedScalar> {
+/// float64, or float32 for mixed and float32 precision; the rows, their Jacobians and ∂E/∂r_ij
+/// (steps 1 and 7) in `R`: float64, or float32 in the float32 precision. The forces and virial
+/// are summed in float64 in every precision.
+struct FusedBatch<E: FusedScalar, R: FusedScalar> {
     let model: DeepPotentialModel
     let env: AtomEnvironments
     /// The centre type c.
     let centerType: Int
     /// The batch's centre atoms (indices into `env`).
     let atoms: ArraySlice<Int>
-    let work: FusedWorkspace<E>
+    let work: FusedWorkspace<E, R>
     /// Shapes, named as DESIGN.md §4 does: the batch's atoms B, slots per atom N_c = Σ sel, model
     /// types, neighbor types (slot blocks), the embedding width M, M′ = axis_neuron (the columns of
     /// T< kept in D) and each atom's descriptor length.
@@ -31,12 +32,13 @@ struct FusedBatch<E: FusedScalar> {
 
     /// Normalised environment rows (4 per slot), their gradients, and the Jacobians of the raw rows
     /// with respect to r_ij (12 per slot).
-    let rows: UnsafeMutablePointer<Double>, rowGradients: UnsafeMutablePointer<Double>, jacobians: UnsafeMutablePointer<Double>
+    /// In `R`: float64, or float32 for the all-float32 precision.
+    let rows: UnsafeMutablePointer<R>, rowGradients: UnsafeMutablePointer<R>, jacobians: UnsafeMutablePointer<R>
     /// T (4×M per atom, se_e2_a), D (descriptorLength per atom), ∂E/∂D and ∂E/∂T.
     let tMatrices: UnsafeMutablePointer<E>, descriptorValues: UnsafeMutablePointer<E>
     let descriptorGradients: UnsafeMutablePointer<E>, tGradients: UnsafeMutablePointer<E>
 
-    init(model: DeepPotentialModel, env: AtomEnvironments, centerType: Int, atoms: ArraySlice<Int>, work: FusedWorkspace<E>) {
+    init(model: DeepPotentialModel, env: AtomEnvironments, centerType: Int, atoms: ArraySlice<Int>, work: FusedWorkspace<E, R>) {
         self.model = model
         self.env = env
         self.centerType = centerType
@@ -77,7 +79,7 @@ struct FusedBatch<E: FusedScalar> {
             env.displacement.withUnsafeBufferPointer { displacement in
                 for t in 0..<neighborTypes {
                     let block = statisticsIndex(t)
-                    let mu = mean[block], radialScale = 1 / stdR[block], angularScale = 1 / stdA[block]
+                    let mu = R(mean[block]), radialScale = R(1 / stdR[block]), angularScale = R(1 / stdA[block])
                     let first = env.blockStart[t], capacity = env.sel[t]
                     work.rowSlot[t].removeAll(keepingCapacity: true)
                     work.rowStart[t].removeAll(keepingCapacity: true)
@@ -87,8 +89,8 @@ struct FusedBatch<E: FusedScalar> {
                             let slot = i * slotsPerAtom + k
                             guard neighbor[slot] >= 0 else { continue }
                             let place = b * slotsPerAtom + k
-                            let raw = EnvironmentMatrix.rowAndJacobian(displacement[3 * slot], displacement[3 * slot + 1],
-                                                                       displacement[3 * slot + 2], switch: sw,
+                            let raw = EnvironmentMatrix.rowAndJacobian(R(displacement[3 * slot]), R(displacement[3 * slot + 1]),
+                                                                       R(displacement[3 * slot + 2]), switch: sw,
                                                                        jacobian: jacobians + 12 * place)
                             rows[4 * place] = (raw.0 - mu) * radialScale
                             rows[4 * place + 1] = raw.1 * angularScale
@@ -246,12 +248,12 @@ struct FusedBatch<E: FusedScalar> {
                 for r in 0..<filled {
                     let place = places[r]
                     if isSeA {
-                        rowGradients[4 * place] = Double(dRows[4 * r] + ds[r])
-                        rowGradients[4 * place + 1] = Double(dRows[4 * r + 1])
-                        rowGradients[4 * place + 2] = Double(dRows[4 * r + 2])
-                        rowGradients[4 * place + 3] = Double(dRows[4 * r + 3])
+                        rowGradients[4 * place] = R(dRows[4 * r] + ds[r])
+                        rowGradients[4 * place + 1] = R(dRows[4 * r + 1])
+                        rowGradients[4 * place + 2] = R(dRows[4 * r + 2])
+                        rowGradients[4 * place + 3] = R(dRows[4 * r + 3])
                     } else {
-                        rowGradients[4 * place] = Double(ds[r])
+                        rowGradients[4 * place] = R(ds[r])
                         rowGradients[4 * place + 1] = 0
                         rowGradients[4 * place + 2] = 0
                         rowGradients[4 * place + 3] = 0
@@ -278,7 +280,7 @@ struct FusedBatch<E: FusedScalar> {
                         let p = env.particle(i)
                         for t in 0..<neighborTypes {
                             let block = statisticsIndex(t)
-                            let radialScale = 1 / stdR[block], angularScale = 1 / stdA[block]
+                            let radialScale = R(1 / stdR[block]), angularScale = R(1 / stdA[block])
                             for k in env.blockStart[t]..<env.blockStart[t + 1] {
                                 let slot = i * slotsPerAtom + k
                                 let j = Int(neighbor[slot])
@@ -287,9 +289,10 @@ struct FusedBatch<E: FusedScalar> {
                                 let J = jacobians + 12 * place, dRow = rowGradients + 4 * place
                                 let d0 = dRow[0] * radialScale, d1 = dRow[1] * angularScale
                                 let d2 = dRow[2] * angularScale, d3 = dRow[3] * angularScale
-                                let g0 = d0 * J[0] + d1 * J[3] + d2 * J[6] + d3 * J[9]
-                                let g1 = d0 * J[1] + d1 * J[4] + d2 * J[7] + d3 * J[10]
-                                let g2 = d0 * J[2] + d1 * J[5] + d2 * J[8] + d3 * J[11]
+                                // ∂E/∂r_ij in R, summed into the float64 forces and virial
+                                let g0 = Double(d0 * J[0] + d1 * J[3] + d2 * J[6] + d3 * J[9])
+                                let g1 = Double(d0 * J[1] + d1 * J[4] + d2 * J[7] + d3 * J[10])
+                                let g2 = Double(d0 * J[2] + d1 * J[5] + d2 * J[8] + d3 * J[11])
                                 F[3 * p] += g0
                                 F[3 * p + 1] += g1
                                 F[3 * p + 2] += g2

@@ -9,6 +9,9 @@ public enum NetworkPrecision: String, Sendable, CaseIterable {
     case float64
     /// Networks, tables and contractions in float32; geometry, sums, forces and virial in float64.
     case mixed
+    /// Also the environment rows, their Jacobians and ∂E/∂r_ij in float32 (DeePMD-kit's float32
+    /// model); energies, forces and virial still summed in float64.
+    case float32
 }
 
 /// How far one precision's predictions are from another's on the same frames (float64 as the

@@ -14,9 +14,10 @@ public struct SmoothSwitch: Sendable, Equatable {
         self.outer = outer
     }
 
-    /// The polynomial switch w(r) and dw/dr (1/Å) at distance r (Å).
+    /// The polynomial switch w(r) and dw/dr (1/Å) at distance r (Å), in r's precision.
     @inlinable
-    public func weight(_ r: Double) -> (w: Double, dw: Double) {
+    public func weight<R: BinaryFloatingPoint>(_ r: R) -> (w: R, dw: R) {
+        let inner = R(self.inner), outer = R(self.outer)
         if r <= inner { return (1, 0) }
         if r >= outer { return (0, 0) }
         let h = outer - inner

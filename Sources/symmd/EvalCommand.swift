@@ -23,7 +23,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "0-based frame of the structure file.") var frame: Int = 0
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
-    @Option(help: "With --model: network precision, float64 or mixed (float32 nets; with --deck the deck's [potential] precision decides).")
+    @Option(help: "With --model: network precision, float64, mixed (float32 nets) or float32 (rows too; with --deck the deck's [potential] precision decides).")
     var precision: NetworkPrecision?
 
     func validate() throws {

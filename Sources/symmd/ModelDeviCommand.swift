@@ -35,7 +35,7 @@ struct ModelDeviCommand: ParsableCommand {
     var relativeV: Double?
     @OptionGroup var reading: ReadingOptions
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
-    @Option(help: "Network precision of every model: float64, or mixed (float32 nets, float64 geometry and sums).")
+    @Option(help: "Network precision of every model: float64, mixed (float32 nets, float64 geometry and sums) or float32 (rows and their derivatives too).")
     var precision: NetworkPrecision = .float64
 
     func run() throws {

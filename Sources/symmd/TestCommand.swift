@@ -15,7 +15,7 @@ struct TestCommand: ParsableCommand {
             With --json, one object on stdout: frames, energy_mae_per_atom, energy_rmse_per_atom,
             force_mae, force_rmse, virial_rmse_per_atom (eV, eV/Å). Under mpirun.openmpi -np N the
             frames are split over the ranks and rank 0 prints and writes the same numbers. With
-            --precision mixed the model's differences from float64 on the same frames are printed too
+            --precision mixed or float32 the model's differences from float64 on the same frames are printed too
             (JSON: vs_float64).
             Example:
               symmd test --model potentials/cu-emt-se.sdp --data systems/cu-emt/valid.extxyz
@@ -32,7 +32,7 @@ struct TestCommand: ParsableCommand {
     @Option(help: "The extxyz info key of the reference virial (eV), or of a stress (eV/Å³) when its name says stress, e.g. REF_stress (default: virial, else stress).")
     var virialKey: String?
     @Flag(help: "Evaluate with the embedding nets tabulated (model compression, stride 0.01).") var compress = false
-    @Option(help: "Network precision: float64, or mixed (float32 nets, float64 geometry and sums).") var precision: NetworkPrecision = .float64
+    @Option(help: "Network precision: float64, mixed (float32 nets, float64 geometry and sums) or float32 (rows and their derivatives too).") var precision: NetworkPrecision = .float64
 
     func run() throws {
         try applyThreads(threads)
