@@ -231,10 +231,12 @@ enum DeepInferBench {
                 })
             }
         }
-        // Mixed precision (float32 nets, float64 geometry and sums), exact and compressed, against
-        // symmd's own float64 figure measured in the same entry and DeePMD-kit's model.
-        for compressed in [false, true] {
-            let name = "deep-infer-cu4000-1t-mixed" + (compressed ? "-compressed" : "")
+        // Mixed precision (float32 nets, float64 geometry and sums), exact and compressed, and float32
+        // (rows and their derivatives too), compressed, against symmd's own float64 figure measured
+        // in the same entry and DeePMD-kit's model.
+        for (precision, compressed) in [(NetworkPrecision.mixed, false), (.mixed, true), (.float32, true)] {
+            let label = precision.rawValue
+            let name = "deep-infer-cu4000-1t-\(label)" + (compressed ? "-compressed" : "")
             out.append(Benchmark(name: name) { _ in
                 let model = try DeepPotentialModel(spec: spec, seed: 1)
                 if compressed { model.compress(stride: 0.01) }
@@ -247,18 +249,19 @@ enum DeepInferBench {
                 for _ in 0..<3 {
                     model.precision = .float64
                     doubles.append(try time(s, model: model, threads: 1, repeats: 10, warmup: 2))
-                    model.precision = .mixed
+                    model.precision = precision
                     mixeds.append(try time(s, model: model, threads: 1, repeats: 10, warmup: 2))
                 }
                 let double = doubles.sorted { $0.step < $1.step }[1], mixed = mixeds.sorted { $0.step < $1.step }[1]
                 let us = mixed.step / n * 1e6, us64 = double.step / n * 1e6
-                FileHandle.standardError.write(Data(String(format: "  cu4000 1t mixed%@: %.1f µs/atom/step (float64 %.1f), load %@\n",
-                                                           compressed ? " compressed" : "", us, us64, load).utf8))
+                FileHandle.standardError.write(Data(String(format: "  cu4000 1t %@%@: %.1f µs/atom/step (float64 %.1f), load %@\n",
+                                                           label, compressed ? " compressed" : "", us, us64, load).utf8))
                 let (figs, info) = anchorFigures()[compressed ? "compressed" : "uncompressed"]!
                 let anchor = figs?["cu4000"]?[1]
                 let runs = zip(doubles, mixeds).map { String(format: "%.1f/%.1f", $0.step / n * 1e6, $1.step / n * 1e6) }.joined(separator: " ")
-                let note = String(format: "float32 nets, tables and contractions%@; symmd float64 in the same entry %.1f µs/atom/step, median of 3 alternated runs (float64/mixed %@) (mixed/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
-                                  compressed ? ", compressed" : "", us64, runs, us / us64,
+                let note = String(format: "%@%@; symmd float64 in the same entry %.1f µs/atom/step, median of 3 alternated runs (float64/%@ %@) (%@/float64 %.2f; fused pass %.1f against %.1f); ΔE/N %.2e eV; load %@; %@",
+                                  precision == .mixed ? "float32 nets, tables and contractions" : "float32 rows, Jacobians, nets, tables and contractions",
+                                  compressed ? ", compressed" : "", us64, label, runs, label, us / us64,
                                   mixed.fused / n * 1e6, double.fused / n * 1e6, abs(mixed.energy - double.energy) / n, load, info)
                 return BenchResult(name: name, unit: "µs/atom/step", symmd: us,
                                    anchor: anchor == nil ? nil : "deepmd-kit", anchor_value: anchor,

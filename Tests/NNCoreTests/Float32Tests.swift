@@ -9,7 +9,24 @@ import Testing
         + ElementwiseGradientTests.unaryCases + ActivationGradientTests.cases + ReductionGradientTests.cases
         + ShapeGradientTests.cases + IndexingGradientTests.cases + LinearAlgebraGradientTests.matmulCases
         + LinearAlgebraGradientTests.affineCases + LossGradientTests.cases + ConvolutionTests.derivativeCases
-        + PoolingTests.derivativeCases
+        + PoolingTests.derivativeCases + recurrentCases
+
+    /// The recurrent layers on a [T, N, F] input (their parameters cast with the input: a layer
+    /// computes in its input's dtype).
+    static let recurrentCases: [OpCase] = {
+        var rng = RandomGenerator(seed: 21)
+        let x = Tensor.randomNormal([4, 3, 5], using: &rng)
+        // each layer built inside its closure from a fixed seed (layers are classes, not Sendable)
+        return [
+            OpCase("LSTM states", [x]) { var r = RandomGenerator(seed: 22); return LSTM(inputSize: 5, hiddenSize: 6, using: &r)($0[0]) },
+            OpCase("LSTM (lecture-notes cell) states", [x]) {
+                var r = RandomGenerator(seed: 23)
+                return LSTM(inputSize: 5, hiddenSize: 6, variant: .lectureNotes, using: &r)($0[0])
+            },
+            OpCase("GRU states", [x]) { var r = RandomGenerator(seed: 24); return GRU(inputSize: 5, hiddenSize: 6, using: &r)($0[0]) },
+            OpCase("RNN states", [x]) { var r = RandomGenerator(seed: 25); return RNN(inputSize: 5, hiddenSize: 6, using: &r)($0[0]) },
+        ]
+    }()
 
     /// Cases whose closures capture float64 constants (weights, biases, targets, slopes, a fixed
     /// operand) outside a layer: their results are promoted to float64, as PyTorch promotes. Every

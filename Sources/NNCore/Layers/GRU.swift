@@ -57,7 +57,7 @@ public final class GRU: Layer {
     public func callAsFunction(_ x: Tensor, initialState: Tensor?) -> RecurrentOutput<Tensor> {
         let seq = SequenceInput(x, features: inputSize, layer: "GRU")
         let (hs, final) = run(seq, initialState)
-        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize), final: final)
+        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize, dtype: seq.dtype), final: final)
     }
 
     /// The hidden state after each of the per-step inputs `steps` (each [N, F]) and the final h.
@@ -68,10 +68,11 @@ public final class GRU: Layer {
     /// The recurrent loop.
     private func run(_ seq: SequenceInput, _ h0: Tensor?) -> ([Tensor], Tensor) {
         let n = seq.batch, hd = hiddenSize
-        var h = initialState(h0, batch: n, hidden: hd, layer: "GRU", name: "initial h")
+        var h = initialState(h0, batch: n, hidden: hd, layer: "GRU", name: "initial h", dtype: seq.dtype)
         guard seq.steps > 0 else { return ([], h) }
-        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: inputBias?.value, u: recurrentWeight.value,
-                                recurrentBias: recurrentBias?.value, shared: false)
+        let tape = RecurrentRun(seq, w: inputWeight.value(as: seq.dtype), inputBias: inputBias?.value(as: seq.dtype),
+                                u: recurrentWeight.value(as: seq.dtype), recurrentBias: recurrentBias?.value(as: seq.dtype),
+                                shared: false)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)
         for t in 0..<seq.steps {

@@ -91,7 +91,7 @@ public final class LSTM: Layer {
     public func callAsFunction(_ x: Tensor, initialState: LSTMState?) -> RecurrentOutput<LSTMState> {
         let seq = SequenceInput(x, features: inputSize, layer: "LSTM")
         let (hs, final) = run(seq, initialState)
-        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize), final: final)
+        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize, dtype: seq.dtype), final: final)
     }
 
     /// The hidden state after each of the per-step inputs `steps` (each [N, F]) and the final (h, c).
@@ -107,10 +107,11 @@ public final class LSTM: Layer {
     /// The recurrent loop.
     private func run(_ seq: SequenceInput, _ s0: LSTMState?) -> ([Tensor], LSTMState) {
         let n = seq.batch, hd = hiddenSize
-        var h = initialState(s0?.hidden, batch: n, hidden: hd, layer: "LSTM", name: "initial h")
-        var c = initialState(s0?.cell, batch: n, hidden: hd, layer: "LSTM", name: "initial c")
+        var h = initialState(s0?.hidden, batch: n, hidden: hd, layer: "LSTM", name: "initial h", dtype: seq.dtype)
+        var c = initialState(s0?.cell, batch: n, hidden: hd, layer: "LSTM", name: "initial c", dtype: seq.dtype)
         guard seq.steps > 0 else { return ([], LSTMState(hidden: h, cell: c)) }
-        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: bias?.value, u: recurrentWeight.value,
+        let tape = RecurrentRun(seq, w: inputWeight.value(as: seq.dtype), inputBias: bias?.value(as: seq.dtype),
+                                u: recurrentWeight.value(as: seq.dtype),
                                 recurrentBias: nil, shared: true)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)

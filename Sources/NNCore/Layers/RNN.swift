@@ -62,7 +62,7 @@ public final class RNN: Layer {
     public func callAsFunction(_ x: Tensor, initialState: Tensor?) -> RecurrentOutput<Tensor> {
         let seq = SequenceInput(x, features: inputSize, layer: "RNN")
         let (hs, final) = run(seq, initialState)
-        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize), final: final)
+        return RecurrentOutput(states: stackStates(hs, batch: seq.batch, hidden: hiddenSize, dtype: seq.dtype), final: final)
     }
 
     /// The hidden state after each of the per-step inputs `steps` (each [N, F]) and the final h.
@@ -82,9 +82,10 @@ public final class RNN: Layer {
     /// The recurrent loop.
     private func run(_ seq: SequenceInput, _ h0: Tensor?) -> ([Tensor], Tensor) {
         let n = seq.batch, hd = hiddenSize
-        var h = initialState(h0, batch: n, hidden: hd, layer: "RNN", name: "initial h")
+        var h = initialState(h0, batch: n, hidden: hd, layer: "RNN", name: "initial h", dtype: seq.dtype)
         guard seq.steps > 0 else { return ([], h) }
-        let tape = RecurrentRun(seq, w: inputWeight.value, inputBias: bias?.value, u: recurrentWeight.value,
+        let tape = RecurrentRun(seq, w: inputWeight.value(as: seq.dtype), inputBias: bias?.value(as: seq.dtype),
+                                u: recurrentWeight.value(as: seq.dtype),
                                 recurrentBias: nil, shared: true)
         var hs: [Tensor] = []
         hs.reserveCapacity(seq.steps)

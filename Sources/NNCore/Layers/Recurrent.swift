@@ -19,8 +19,11 @@ public struct RecurrentOutput<State> {
 struct SequenceInput {
     /// T, N, F.
     let steps: Int, batch: Int, features: Int
-    /// Every step's input, row-major [T·N, F].
-    let values: [Double]
+    /// Every step's input, row-major [T·N, F], in `dtype` (the sequence's, or float64 for steps of
+    /// both dtypes).
+    let values: Tensor
+    /// The element type the layer computes in: the input's.
+    var dtype: DType { values.dtype }
     /// The sequence as tape inputs: one [T, N, F] tensor, or T tensors [N, F].
     let tapeInputs: [Tensor]
     /// Whether `tapeInputs` is one [T, N, F] tensor.
@@ -33,7 +36,7 @@ struct SequenceInput {
         steps = x.shape[0]
         batch = x.shape[1]
         self.features = features
-        values = x.scalars
+        values = x.detached().reshaped([steps * batch, features])
         tapeInputs = [x]
         isSingleTensor = true
     }
@@ -48,23 +51,20 @@ struct SequenceInput {
         steps = xs.count
         batch = n
         self.features = features
-        var v = [Double]()
-        v.reserveCapacity(xs.count * n * features)
-        for x in xs { v.append(contentsOf: x.scalars) }
-        values = v
+        values = withNoGrad { Tensor.concatenate(xs.map { $0.detached() }, axis: 0) }
         tapeInputs = xs
         isSingleTensor = false
     }
 }
 
 /// Stacks per-step hidden states [N, H] into [T, N, H] (zeros [0, N, H] for none).
-func stackStates(_ hs: [Tensor], batch: Int, hidden: Int) -> Tensor {
-    hs.isEmpty ? Tensor.zeros([0, batch, hidden]) : Tensor.stack(hs, axis: 0)
+func stackStates(_ hs: [Tensor], batch: Int, hidden: Int, dtype: DType = .float64) -> Tensor {
+    hs.isEmpty ? Tensor.zeros([0, batch, hidden], dtype: dtype) : Tensor.stack(hs, axis: 0)
 }
 
 /// A state given by the caller, checked against [N, H], or zeros.
-func initialState(_ s: Tensor?, batch: Int, hidden: Int, layer: String, name: String) -> Tensor {
-    guard let s else { return Tensor.zeros([batch, hidden]) }
+func initialState(_ s: Tensor?, batch: Int, hidden: Int, layer: String, name: String, dtype: DType = .float64) -> Tensor {
+    guard let s else { return Tensor.zeros([batch, hidden], dtype: dtype) }
     precondition(s.shape == [batch, hidden], "\(layer): \(name) must be [N, H] = [\(batch), \(hidden)], got \(s.shape)")
     return s
 }

@@ -23,18 +23,18 @@ public enum LSTMVariant: Sendable, Equatable, Codable {
 
 /// Logistic sigmoid of `n` values from `x` into `y` (libmvec exp of −x, then 1/(1 + e)); x and y may alias.
 @inline(__always)
-private func vectorSigmoid(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+private func vectorSigmoid<E: TensorScalar>(_ x: UnsafePointer<E>, _ y: UnsafeMutablePointer<E>, _ n: Int) {
     for k in 0..<n { y[k] = -x[k] }
-    symmd_vexp(y, y, n)
+    E.exp(y, y, n)
     for k in 0..<n { y[k] = 1 / (1 + y[k]) }
 }
 
 /// Activated gates of a row-major [rows, gates·hidden] pre-activation matrix: sigmoid on each
 /// block whose flag in `sigmoidBlocks` is true, tanh on the others.
-private func activateGates(_ z: [Double], rows: Int, hidden: Int, sigmoidBlocks: [Bool]) -> [Double] {
+private func activateGates<E: TensorScalar>(_ z: [E], rows: Int, hidden: Int, sigmoidBlocks: [Bool]) -> [E] {
     let width = sigmoidBlocks.count * hidden
     return z.withUnsafeBufferPointer { zp in
-        Kernels.fill(rows * width) { a in
+        Kernels.fill(rows * width) { (a: UnsafeMutableBufferPointer<E>) in
             guard rows * width > 0 else { return }
             for r in 0..<rows {
                 var k = 0
@@ -46,7 +46,7 @@ private func activateGates(_ z: [Double], rows: Int, hidden: Int, sigmoidBlocks:
                     if sigmoidBlocks[k] {
                         vectorSigmoid(zp.baseAddress! + off, a.baseAddress! + off, len)
                     } else {
-                        symmd_vtanh(zp.baseAddress! + off, a.baseAddress! + off, len)
+                        E.tanh(zp.baseAddress! + off, a.baseAddress! + off, len)
                     }
                     k = e
                 }
@@ -61,15 +61,23 @@ extension Tensor {
     /// The LSTM cell and hidden update from gate pre-activations z = [i | f | g | o] ([N, 4H],
     /// PyTorch's order) and the previous cell state c₋ [N, H]: returns (h, c).
     static func lstmCell(_ z: Tensor, _ cPrev: Tensor, variant: LSTMVariant) -> (h: Tensor, c: Tensor) {
+        precondition(z.shape == [cPrev.shape[0], 4 * cPrev.shape[1]] && cPrev.rank == 2,
+                     "lstmCell: gates \(z.shape) for state \(cPrev.shape)")
+        if z.dtype == .float32 && cPrev.dtype == .float32 { return lstmCell(z, cPrev, z.f32, cPrev.f32, variant: variant) }
+        return lstmCell(z, cPrev, z.scalars, cPrev.scalars, variant: variant)
+    }
+
+    /// ``lstmCell(_:_:variant:)`` on the elements of z and c₋ in E.
+    private static func lstmCell<E: TensorScalar>(_ z: Tensor, _ cPrev: Tensor, _ zv: [E], _ cv: [E],
+                                                  variant: LSTMVariant) -> (h: Tensor, c: Tensor) {
         let n = cPrev.shape[0], hd = cPrev.shape[1]
-        precondition(z.shape == [n, 4 * hd] && cPrev.rank == 2, "lstmCell: gates \(z.shape) for state \(cPrev.shape)")
-        let a = activateGates(z.scalars, rows: n, hidden: hd, sigmoidBlocks: [true, true, false, true])
+        let a = activateGates(zv, rows: n, hidden: hd, sigmoidBlocks: [true, true, false, true])
         let count = n * hd
-        var cOut = Kernels.fill(count) { _ in }  // every element is written below
-        var hOut = Kernels.fill(count) { _ in }
-        var tcOut = [Double]()  // tanh(c), standard cell only
+        var cOut = Kernels.fill(count) { (_: UnsafeMutableBufferPointer<E>) in }  // every element is written below
+        var hOut = Kernels.fill(count) { (_: UnsafeMutableBufferPointer<E>) in }
+        var tcOut = [E]()  // tanh(c), standard cell only
         a.withUnsafeBufferPointer { ap in
-            cPrev.scalars.withUnsafeBufferPointer { cp in
+            cv.withUnsafeBufferPointer { cp in
                 cOut.withUnsafeMutableBufferPointer { c in
                     hOut.withUnsafeMutableBufferPointer { h in
                         for r in 0..<n {
@@ -80,9 +88,9 @@ extension Tensor {
                             }
                         }
                         if variant == .standard {
-                            tcOut = Kernels.fill(count) { _ in }
+                            tcOut = Kernels.fill(count) { (_: UnsafeMutableBufferPointer<E>) in }
                             tcOut.withUnsafeMutableBufferPointer { tc in
-                                if count > 0 { symmd_vtanh(c.baseAddress!, tc.baseAddress!, count) }
+                                if count > 0 { E.tanh(c.baseAddress!, tc.baseAddress!, count) }
                                 for r in 0..<n {
                                     let ar = ap.baseAddress! + r * 4 * hd + 3 * hd, o = r * hd
                                     for j in 0..<hd { h[o + j] = ar[j] * tc[o + j] }
@@ -98,12 +106,12 @@ extension Tensor {
                 }
             }
         }
-        let cT = record("lstmCellState", shape: [n, hd], scalars: cOut, inputs: [z, cPrev]) { _, gc, need in
+        let cT = record("lstmCellState", value: E.tensor(shape: [n, hd], cOut), inputs: [z, cPrev]) { _, gc, need in
             if GradMode.isEnabled { return lstmStateBackwardGraph(gc, z, cPrev, variant: variant, need: need) }
             return lstmStateBackwardFast(gc, a, cPrev, variant: variant, need: need)
         }
         let cValues = cOut, tc = tcOut
-        let hT = record("lstmHidden", shape: [n, hd], scalars: hOut, inputs: [z, cT]) { _, gh, need in
+        let hT = record("lstmHidden", value: E.tensor(shape: [n, hd], hOut), inputs: [z, cT]) { _, gh, need in
             if GradMode.isEnabled { return lstmHiddenBackwardGraph(gh, z, cT, variant: variant, need: need) }
             return lstmHiddenBackwardFast(gh, a, variant == .standard ? tc : cValues, variant: variant, need: need)
         }
@@ -111,16 +119,16 @@ extension Tensor {
     }
 
     /// ∂L/∂z and ∂L/∂c₋ of the cell state c from the saved activations (fused kernel, no tape).
-    private static func lstmStateBackwardFast(_ gc: Tensor, _ a: [Double], _ cPrev: Tensor, variant: LSTMVariant,
-                                              need: [Bool]) -> [Tensor?] {
+    private static func lstmStateBackwardFast<E: TensorScalar>(_ gc: Tensor, _ a: [E], _ cPrev: Tensor, variant: LSTMVariant,
+                                                               need: [Bool]) -> [Tensor?] {
         let n = cPrev.shape[0], hd = cPrev.shape[1]
         let std = variant == .standard
         var dz: Tensor? = nil, dc: Tensor? = nil
-        gc.scalars.withUnsafeBufferPointer { gp in
+        E.elements(of: gc).withUnsafeBufferPointer { gp in
             a.withUnsafeBufferPointer { ap in
-                cPrev.scalars.withUnsafeBufferPointer { cp in
+                E.elements(of: cPrev).withUnsafeBufferPointer { cp in
                     if need[0] {
-                        let out = Kernels.fill(n * 4 * hd) { d in
+                        let out = Kernels.fill(n * 4 * hd) { (d: UnsafeMutableBufferPointer<E>) in
                             for r in 0..<n {
                                 let ar = ap.baseAddress! + r * 4 * hd, dr = d.baseAddress! + r * 4 * hd, o = r * hd
                                 for j in 0..<hd {
@@ -133,16 +141,16 @@ extension Tensor {
                                 (dr + 3 * hd).initialize(repeating: 0, count: hd)
                             }
                         }
-                        dz = Tensor(shape: [n, 4 * hd], scalars: out)
+                        dz = E.tensor(shape: [n, 4 * hd], out)
                     }
                     if need[1] {
-                        let out = Kernels.fill(n * hd) { d in
+                        let out = Kernels.fill(n * hd) { (d: UnsafeMutableBufferPointer<E>) in
                             for r in 0..<n {
                                 let ar = ap.baseAddress! + r * 4 * hd + hd, o = r * hd
                                 for j in 0..<hd { d[o + j] = gp[o + j] * (std ? ar[j] : 1 - ar[j]) }
                             }
                         }
-                        dc = Tensor(shape: [n, hd], scalars: out)
+                        dc = E.tensor(shape: [n, hd], out)
                     }
                 }
             }
@@ -152,16 +160,16 @@ extension Tensor {
 
     /// ∂L/∂z (o block only) and ∂L/∂c of h = o⊙tanh(c) (or o⊙c) from saved values (no tape);
     /// `s` is tanh(c) for the standard cell and c for the lecture-notes cell.
-    private static func lstmHiddenBackwardFast(_ gh: Tensor, _ a: [Double], _ s: [Double], variant: LSTMVariant,
-                                               need: [Bool]) -> [Tensor?] {
+    private static func lstmHiddenBackwardFast<E: TensorScalar>(_ gh: Tensor, _ a: [E], _ s: [E], variant: LSTMVariant,
+                                                                need: [Bool]) -> [Tensor?] {
         let n = gh.shape[0], hd = gh.shape[1]
         let std = variant == .standard
         var dz: Tensor? = nil, dc: Tensor? = nil
-        gh.scalars.withUnsafeBufferPointer { gp in
+        E.elements(of: gh).withUnsafeBufferPointer { gp in
             a.withUnsafeBufferPointer { ap in
                 s.withUnsafeBufferPointer { sp in
                     if need[0] {
-                        let out = Kernels.fill(n * 4 * hd) { d in
+                        let out = Kernels.fill(n * 4 * hd) { (d: UnsafeMutableBufferPointer<E>) in
                             for r in 0..<n {
                                 let ar = ap.baseAddress! + r * 4 * hd + 3 * hd, dr = d.baseAddress! + r * 4 * hd
                                 let o0 = r * hd
@@ -172,10 +180,10 @@ extension Tensor {
                                 }
                             }
                         }
-                        dz = Tensor(shape: [n, 4 * hd], scalars: out)
+                        dz = E.tensor(shape: [n, 4 * hd], out)
                     }
                     if need[1] {
-                        let out = Kernels.fill(n * hd) { d in
+                        let out = Kernels.fill(n * hd) { (d: UnsafeMutableBufferPointer<E>) in
                             for r in 0..<n {
                                 let ar = ap.baseAddress! + r * 4 * hd + 3 * hd, o0 = r * hd
                                 for j in 0..<hd {
@@ -184,7 +192,7 @@ extension Tensor {
                                 }
                             }
                         }
-                        dc = Tensor(shape: [n, hd], scalars: out)
+                        dc = E.tensor(shape: [n, hd], out)
                     }
                 }
             }

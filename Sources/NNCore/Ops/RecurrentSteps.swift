@@ -69,8 +69,8 @@ final class StepGradientStash: @unchecked Sendable {
 struct RecurrentRun {
     /// T, N, H and the gate width G (4H for an LSTM, 3H for a GRU, H for an RNN).
     let steps: Int, batch: Int, hidden: Int, gates: Int
-    /// x·W for every step, [T·N, G] row-major (no bias).
-    let pre: [Double]
+    /// x·W for every step, [T·N, G] row-major (no bias), in the sequence's dtype.
+    let pre: Tensor
     /// b (added to each step's input projection), or nil.
     let inputBias: Tensor?
     /// U, [H, G].
@@ -99,30 +99,18 @@ struct RecurrentRun {
         self.inputBias = inputBias
         recurrentWeight = u
         self.recurrentBias = recurrentBias
-        pre = seq.values.withUnsafeBufferPointer { xp in
-            w.scalars.withUnsafeBufferPointer { wp in
-                Kernels.fill(t * n * g) { c in
-                    guard t * n * g > 0 else { return }
-                    if f == 0 {
-                        c.baseAddress!.initialize(repeating: 0, count: t * n * g)
-                        return
-                    }
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t * n), Int32(g), Int32(f),
-                                1.0, xp.baseAddress!, Int32(f), wp.baseAddress!, Int32(g),
-                                0.0, c.baseAddress!, Int32(g))
-                }
-            }
-        }
+        pre = withNoGrad { Tensor.matmul(seq.values, w.detached()) }
         let stash = StepGradientStash(steps: t)
         self.stash = stash
         let xs = seq.tapeInputs, single = seq.isSingleTensor
         var inputs = xs + [w, u]
         if let inputBias { inputs.append(inputBias) }
         if let recurrentBias { inputs.append(recurrentBias) }
-        weights = Tensor.record("recurrentWeights", shape: [], scalars: [0], inputs: inputs) { _, _, need in
+        let dtype = seq.dtype
+        weights = Tensor.record("recurrentWeights", value: Tensor.zeros([], dtype: dtype), inputs: inputs) { _, _, need in
             guard let e = stash.take() else { return need.map { _ in nil } }
-            let zIn = Tensor.concatenate((0..<t).map { e.input[$0] ?? Tensor.zeros([n, g]) }, axis: 0)
-            let zRec = shared ? zIn : Tensor.concatenate((0..<t).map { e.recurrent[$0] ?? Tensor.zeros([n, g]) }, axis: 0)
+            let zIn = Tensor.concatenate((0..<t).map { e.input[$0] ?? Tensor.zeros([n, g], dtype: dtype) }, axis: 0)
+            let zRec = shared ? zIn : Tensor.concatenate((0..<t).map { e.recurrent[$0] ?? Tensor.zeros([n, g], dtype: dtype) }, axis: 0)
             var grads: [Tensor?] = []
             let nx = xs.count
             if need[0..<nx].contains(true) {
@@ -142,7 +130,7 @@ struct RecurrentRun {
                 grads.append(nil)
             }
             if need[nx + 1] {
-                let hPrev = Tensor.concatenate((0..<t).map { e.hPrev[$0] ?? Tensor.zeros([n, hd]) }, axis: 0)
+                let hPrev = Tensor.concatenate((0..<t).map { e.hPrev[$0] ?? Tensor.zeros([n, hd], dtype: dtype) }, axis: 0)
                 grads.append(Tensor.matmul(hPrev, zRec, transposeA: true))
             } else {
                 grads.append(nil)
@@ -157,39 +145,45 @@ struct RecurrentRun {
         }
     }
 
-    /// `pre` rows of step t plus `bias` (when given), then `+= h·U` (when `h` is given), as a new array.
-    private func stepValues(_ t: Int, fromPre: Bool, bias: Tensor?, h: Tensor?) -> [Double] {
+    /// `pre` rows of step t plus `bias` (when given), then `+= h·U` (when `h` is given), as a new
+    /// tensor in the run's dtype.
+    private func stepValues(_ t: Int, fromPre: Bool, bias: Tensor?, h: Tensor?) -> Tensor {
         let n = batch, g = gates, hd = hidden, off = t * n * g
-        return Kernels.fill(n * g) { c in
-            guard n * g > 0 else { return }
-            let cp = c.baseAddress!
-            pre.withUnsafeBufferPointer { pp in
-                let src = pp.baseAddress! + off
-                switch (fromPre, bias) {
-                case (true, nil): cp.update(from: src, count: n * g)
-                case (true, let b?):
-                    b.scalars.withUnsafeBufferPointer { bp in
-                        for r in 0..<n {
-                            for j in 0..<g { cp[r * g + j] = src[r * g + j] + bp[j] }
+        let u = recurrentWeight
+        func run<E: TensorScalar>(_ pre: [E], _ bias: [E]?, _ h: [E]?, _ u: [E]) -> [E] {
+            Kernels.fill(n * g) { (c: UnsafeMutableBufferPointer<E>) in
+                guard n * g > 0 else { return }
+                let cp = c.baseAddress!
+                pre.withUnsafeBufferPointer { pp in
+                    let src = pp.baseAddress! + off
+                    switch (fromPre, bias) {
+                    case (true, nil): cp.update(from: src, count: n * g)
+                    case (true, let b?):
+                        b.withUnsafeBufferPointer { bp in
+                            for r in 0..<n {
+                                for j in 0..<g { cp[r * g + j] = src[r * g + j] + bp[j] }
+                            }
+                        }
+                    case (false, nil): cp.initialize(repeating: 0, count: n * g)
+                    case (false, let b?):
+                        b.withUnsafeBufferPointer { bp in
+                            for r in 0..<n { (cp + r * g).update(from: bp.baseAddress!, count: g) }
                         }
                     }
-                case (false, nil): cp.initialize(repeating: 0, count: n * g)
-                case (false, let b?):
-                    b.scalars.withUnsafeBufferPointer { bp in
-                        for r in 0..<n { (cp + r * g).update(from: bp.baseAddress!, count: g) }
-                    }
                 }
-            }
-            if let h, hd > 0 {
-                h.scalars.withUnsafeBufferPointer { hp in
-                    recurrentWeight.scalars.withUnsafeBufferPointer { up in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(g), Int32(hd),
-                                    1.0, hp.baseAddress!, Int32(hd), up.baseAddress!, Int32(g),
-                                    1.0, cp, Int32(g))
+                if let h, hd > 0 {
+                    h.withUnsafeBufferPointer { hp in
+                        u.withUnsafeBufferPointer { up in
+                            E.gemm(CblasNoTrans, CblasNoTrans, n, g, hd, 1, hp.baseAddress!, hd, up.baseAddress!, g, 1, cp, g)
+                        }
                     }
                 }
             }
         }
+        if pre.dtype == .float32 && u.dtype == .float32 && (bias?.dtype ?? .float32) == .float32 && (h?.dtype ?? .float32) == .float32 {
+            return Tensor(shape: [n, g], floats: run(pre.f32, bias?.f32, h?.f32, u.f32))
+        }
+        return Tensor(shape: [n, g], scalars: run(pre.scalars, bias?.scalars, h?.scalars, u.scalars))
     }
 
     /// Step t's preactivation x_t·W + b + h_{t−1}·U, [N, G] (LSTM, RNN).
@@ -197,7 +191,7 @@ struct RecurrentRun {
         precondition(h.shape == [batch, hidden], "RecurrentRun: state \(h.shape) is not [\(batch), \(hidden)]")
         let out = stepValues(t, fromPre: true, bias: inputBias, h: h)
         let u = recurrentWeight, stash = stash
-        return Tensor.record("recurrentStep", shape: [batch, gates], scalars: out, inputs: [weights, h]) { _, dz, need in
+        return Tensor.record("recurrentStep", value: out, inputs: [weights, h]) { _, dz, need in
             if need[0] { stash.put(step: t, input: dz, hPrev: h) }
             return [need[0] ? Tensor(0.0) : nil, need[1] ? Tensor.matmul(dz, u, transposeB: true) : nil]
         }
@@ -207,7 +201,7 @@ struct RecurrentRun {
     func inputProjection(step t: Int) -> Tensor {
         let out = stepValues(t, fromPre: true, bias: inputBias, h: nil)
         let stash = stash
-        return Tensor.record("recurrentInputStep", shape: [batch, gates], scalars: out, inputs: [weights]) { _, dz, _ in
+        return Tensor.record("recurrentInputStep", value: out, inputs: [weights]) { _, dz, _ in
             stash.put(step: t, input: dz)
             return [Tensor(0.0)]
         }
@@ -218,7 +212,7 @@ struct RecurrentRun {
         precondition(h.shape == [batch, hidden], "RecurrentRun: state \(h.shape) is not [\(batch), \(hidden)]")
         let out = stepValues(t, fromPre: false, bias: recurrentBias, h: h)
         let u = recurrentWeight, stash = stash
-        return Tensor.record("recurrentHiddenStep", shape: [batch, gates], scalars: out, inputs: [weights, h]) { _, dz, need in
+        return Tensor.record("recurrentHiddenStep", value: out, inputs: [weights, h]) { _, dz, need in
             if need[0] { stash.put(step: t, recurrent: dz, hPrev: h) }
             return [need[0] ? Tensor(0.0) : nil, need[1] ? Tensor.matmul(dz, u, transposeB: true) : nil]
         }
