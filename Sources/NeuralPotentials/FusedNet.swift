@@ -2,15 +2,10 @@ import CBLAS
 import CVecMath
 import NNCore
 
-/// An element type the fused networks run in: float64 (`Double`) or, for mixed precision, float32
-/// (`Float`), with its BLAS product and vectorised tanh.
-protocol FusedScalar: BinaryFloatingPoint {
-    /// C ← αAB + βC (cblas_dgemm or cblas_sgemm, row-major).
-    static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
-                     _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
-                     _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
-    /// y = tanh(x) element-wise over n values (libmvec).
-    static func tanh(_ x: UnsafeMutablePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+/// An element type the fused networks run in: float64 (`Double`) or, for mixed and float32
+/// precision, float32 (`Float`). NNCore's `TensorScalar` gives the BLAS product and vectorised tanh;
+/// this adds the steps the fused path does its own way.
+protocol FusedScalar: TensorScalar {
     /// out[r] = Σ_j a[r·width + j]·b[r·width + j] for r < rows.
     static func rowDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, width: Int, into out: UnsafeMutablePointer<Self>)
     /// float64 values (weights) in this type: the same array for Double, rounded for Float.
@@ -21,14 +16,6 @@ protocol FusedScalar: BinaryFloatingPoint {
 }
 
 extension Double: FusedScalar {
-    @inline(__always) static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
-                                       _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>,
-                                       _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-    @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
-        symmd_vtanh(x, y, n)
-    }
     @inline(__always) static func rounded(_ values: [Double]) -> [Double] { values }
     @inline(__always) static func evaluate(_ table: EmbeddingTable, _ s: UnsafePointer<Double>, count: Int,
                                            g: UnsafeMutablePointer<Double>, dg: UnsafeMutablePointer<Double>) {
@@ -46,14 +33,6 @@ extension Double: FusedScalar {
 }
 
 extension Float: FusedScalar {
-    @inline(__always) static func gemm(_ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
-                                       _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>,
-                                       _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-    @inline(__always) static func tanh(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        symmd_vtanhf(x, y, n)
-    }
     @inline(__always) static func rounded(_ values: [Double]) -> [Float] { values.map { Float($0) } }
     @inline(__always) static func evaluate(_ table: EmbeddingTable, _ s: UnsafePointer<Float>, count: Int,
                                            g: UnsafeMutablePointer<Float>, dg: UnsafeMutablePointer<Float>) {

@@ -97,7 +97,7 @@ public func symmdModelCompress(_ model: OpaquePointer?, _ stride: Double,
     return SYMMD_OK
 }
 
-/// `symmd_model_set_precision`: "float64" or "mixed" for later evaluations.
+/// `symmd_model_set_precision`: "float64", "mixed" or "float32" for later evaluations.
 @_cdecl("symmd_model_set_precision")
 public func symmdModelSetPrecision(_ model: OpaquePointer?, _ precision: UnsafePointer<CChar>?,
                                    _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> symmd_status {

@@ -208,26 +208,27 @@ def compress_check():
 
 
 def precision_check():
-    """SYMMD_PRECISION=mixed: the driver runs the networks in float32. LAMMPS then agrees with symmd
-    eval --precision mixed to float32 reordering (KIM's neighbor order is not symmd's), 30× closer
+    """SYMMD_PRECISION=mixed (float32 networks) and float32 (rows too). LAMMPS then agrees with symmd
+    eval in the same precision to float32 reordering (KIM's neighbor order is not symmd's), 30× closer
     than to float64, from which it differs by float32 rounding only; an unknown precision fails the
     model's creation with the reason in kim.log. Energies per atom (this box's total is near zero)."""
     pos, cell = structure(7, (3, 3, 3))
     xyz, data = os.path.join(workdir, "cubic.extxyz"), os.path.join(workdir, "cubic.data")
     e64, f64, _ = symmd_eval(xyz)
-    e32, f32, _ = symmd_eval(xyz, precision="mixed")
-    for ranks in (1, 2):
-        code, log, th, f = run_lammps(f"mixed-{ranks}r", data, ranks, "on", env={"SYMMD_COMPRESS": "0", "SYMMD_PRECISION": "mixed"})
-        tag = f"LAMMPS SYMMD_PRECISION=mixed, {ranks} rank{'s' if ranks > 1 else ''}"
+    reduced = {p: symmd_eval(xyz, precision=p) for p in ("mixed", "float32")}
+    for precision, ranks in (("mixed", 1), ("mixed", 2), ("float32", 1)):
+        e32, f32, _ = reduced[precision]
+        code, log, th, f = run_lammps(f"{precision}-{ranks}r", data, ranks, "on", env={"SYMMD_COMPRESS": "0", "SYMMD_PRECISION": precision})
+        tag = f"LAMMPS SYMMD_PRECISION={precision}, {ranks} rank{'s' if ranks > 1 else ''}"
         if code != 0 or th is None or f is None:
             check(f"{tag}: ran", False, log[-800:])
             continue
         n = len(f)
         d32, d64 = np.abs(f - f32).max(), np.abs(f - f64).max()
         de32, de64 = abs(th["PotEng"] - e32) / n, abs(th["PotEng"] - e64) / n
-        check(f"{tag}: symmd eval --precision mixed within float32 reordering (3e-7 eV/Å, 1e-7 eV/atom), float64 within float32 rounding (1e-5 eV/Å, 1e-6 eV/atom)",
+        check(f"{tag}: symmd eval --precision {precision} within float32 reordering (3e-7 eV/Å, 1e-7 eV/atom), float64 within float32 rounding (1e-5 eV/Å, 1e-6 eV/atom)",
               d32 < 3e-7 and de32 < 1e-7 and 0 < d64 < 1e-5 and de64 < 1e-6 and d32 < d64,
-              f"against mixed: max |ΔF| {d32:.1e} eV/Å, |ΔE|/N {de32:.1e} eV; against float64: max |ΔF| {d64:.1e} eV/Å, |ΔE|/N {de64:.1e} eV")
+              f"against {precision}: max |ΔF| {d32:.1e} eV/Å, |ΔE|/N {de32:.1e} eV; against float64: max |ΔF| {d64:.1e} eV/Å, |ΔE|/N {de64:.1e} eV")
     code, log, th, f = run_lammps("precision-typo", data, 1, "on", env={"SYMMD_COMPRESS": "0", "SYMMD_PRECISION": "half"})
     kimlog = os.path.join(workdir, "precision-typo", "kim.log")
     reason = open(kimlog).read() if os.path.exists(kimlog) else ""

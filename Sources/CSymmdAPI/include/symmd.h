@@ -118,9 +118,11 @@ int symmd_model_file_version(const symmd_model *model);
 symmd_status symmd_model_compress(symmd_model *model, double stride, char *message, size_t message_size);
 
 /**
- * The precision the model's networks run in: "float64" (the default) or "mixed" (float32 embedding
+ * The precision the model's networks run in: "float64" (the default), "mixed" (float32 embedding
  * nets or tables, contractions and fitting nets; float64 environment geometry, energy sums, forces
- * and virial); later evaluations use it. Any other text is an argument error.
+ * and virial) or "float32" (the environment rows, their Jacobians and dE/dr_ij in float32 too;
+ * energies, forces and virial still summed in float64); later evaluations use it. Any other text
+ * is an argument error.
  */
 symmd_status symmd_model_set_precision(symmd_model *model, const char *precision, char *message, size_t message_size);
 
