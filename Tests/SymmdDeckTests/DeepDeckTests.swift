@@ -154,5 +154,16 @@ import Testing
         #expect(axis.key == "model.descriptor.axis_neuron")
         let noData = try err("[model.descriptor]\nrcut = 4.0\n")
         #expect(noData.kind == .missingKey && noData.key == "data")
+        // training precision: float64 or mixed; float32 training (float32 loss sums and moments) is refused
+        let single = try err(Self.fitDeckText.replacingOccurrences(of: "[training]", with: "[training]\nprecision = \"float32\""))
+        #expect(single.kind == .nonPhysical && single.key == "training.precision" && single.found.contains("float32"))
+    }
+
+    @Test func fitDeckTrainingPrecision() throws {
+        let dir = try tempDir("fit-precision")
+        let text = Self.fitDeckText.replacingOccurrences(of: "[training]", with: "[training]\nprecision = \"mixed\"")
+        let deck = try FitDeck(parsing: text, url: dir.appendingPathComponent("fit.toml"))
+        #expect(deck.training.precision == .mixed)
+        #expect(try FitDeck(parsing: Self.fitDeckText, url: dir.appendingPathComponent("fit.toml")).training.precision == .float64)
     }
 }

@@ -62,6 +62,7 @@ neuron = [8]
 [training]
 steps = 2
 scale_by_worker = "sqrt"
+precision = "mixed"
 """
 
 
