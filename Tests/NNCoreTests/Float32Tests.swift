@@ -131,4 +131,16 @@ import Testing
         #expect(net.parameters.allSatisfy { $0.value.dtype == .float32 })
         #expect(last < first / 50, "float32 training: loss \(first) → \(last)")
     }
+
+    @Test func float32LayerRoundTripsThroughAParameterFile() throws {
+        var rng = RandomGenerator(seed: 5)
+        let net = MLP(widths: [3, 8, 1], activation: .tanh, using: &rng).cast(to: .float32)
+        let bytes = ParameterFile(layer: net, metadata: [:]).encoded()   // float64 on disk: widened exactly
+        var rng2 = RandomGenerator(seed: 6)
+        let other = MLP(widths: [3, 8, 1], activation: .tanh, using: &rng2).cast(to: .float32)
+        try ParameterFile.decode(bytes).load(into: other)
+        for (a, b) in zip(net.parameters, other.parameters) {
+            #expect(b.value.dtype == .float32 && b.value.floats == a.value.floats)
+        }
+    }
 }
