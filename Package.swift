@@ -56,7 +56,11 @@ let package = Package(
             dependencies: [
                 "SymmdBase", "CBLAS", "CVecMath",
                 .product(name: "RealModule", package: "swift-numerics"),
-            ]),
+            ],
+            // Optimised in debug builds too: the kernels are generic over the element type, and
+            // -Onone calls every element's arithmetic through a witness table (the tests and the
+            // debug `symmd` that make test's interop and MPI checks train with ran 2× slower).
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Units, boxes, systems, neighbor lists, classical potentials, integrators. Depends only on
         // SymmdBase: never NNCore, NetCDF or TOML.
         .target(name: "Atomistics", dependencies: ["SymmdBase"]),

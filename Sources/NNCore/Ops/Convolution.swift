@@ -526,13 +526,7 @@ extension Tensor {
                                 }
                             }
                         }
-                        if groups > 1 {
-                            for i in 0..<(cout * k) { c[i] = pp[i] }
-                            for grp in 1..<groups {
-                                let part = pp.baseAddress! + grp * cout * k
-                                for i in 0..<(cout * k) { c[i] += part[i] }
-                            }
-                        }
+                        if groups > 1 { addPartials(pp, groups: groups, size: cout * k, into: c) }
                     }
                 }
             }

@@ -202,16 +202,22 @@ extension Tensor {
                                 }
                             }
                         }
-                        if groups > 1 {
-                            for i in 0..<(m * n) { c[i] = pp[i] }
-                            for grp in 1..<groups {
-                                let part = pp.baseAddress! + grp * m * n
-                                for i in 0..<(m * n) { c[i] += part[i] }
-                            }
-                        }
+                        if groups > 1 { addPartials(pp, groups: groups, size: m * n, into: c) }
                     }
                 }
             }
+        }
+    }
+
+    /// c = Σ_g partials[g] (each `size` elements), added in group order: the fixed-order reduction
+    /// of the batch-summed products.
+    @inline(__always)
+    static func addPartials<E: TensorScalar>(_ partials: UnsafeMutableBufferPointer<E>, groups: Int, size: Int,
+                                             into c: UnsafeMutableBufferPointer<E>) {
+        for i in 0..<size { c[i] = partials[i] }
+        for grp in 1..<groups {
+            let part = partials.baseAddress! + grp * size
+            for i in 0..<size { c[i] += part[i] }
         }
     }
 
