@@ -238,8 +238,7 @@ struct FusedNet<E: FusedScalar> {
     }
 }
 
-/// A growable scratch buffer of doubles owned by a ``FusedWorkspace`` (freed by it).
-typealias RawBuffer = ScratchBuffer<Double>
+
 
 /// A growable scratch buffer owned by a ``FusedWorkspace`` (freed by it). Contents are undefined
 /// after it grows; callers overwrite what they read.

@@ -4,9 +4,10 @@ import NeuralPotentials
 
 /// `kind = "deep"`: `file` (a symmd model, relative to the deck), optional `compress = true` and
 /// `compress_stride = 0.01` (tabulated embedding nets), `precision = "float64" | "mixed" | "float32"`
-/// (float32 nets with float64 geometry and sums, or float32 rows too; the file is the same), and `committee = ["b.sdp", …]`: more models
-/// evaluated only where `[output] model_devi` asks (``CommitteePotential``). Metal units only; sel-overflow warnings
-/// go to the deck's warning callback (at most 10) and are counted in thermo (`sel_overflow`).
+/// (float32 nets with float64 geometry and sums, or float32 rows too; the file is the same), and
+/// `committee = ["b.sdp", …]`: more models evaluated only where `[output] model_devi` asks
+/// (``CommitteePotential``). Metal units only; sel-overflow warnings go to the deck's warning
+/// callback (at most 10) and are counted in thermo (`sel_overflow`).
 enum DeepPotentialKind: PotentialKind {
     static let name = "deep"
 
