@@ -24,14 +24,14 @@ struct CheckSymmetryCommand: ParsableCommand {
     @Option(help: "0-based frame of the structure file.") var frame: Int = 0
     @Option(help: "Random transformations of each kind.") var trials: Int = 5
     @Option(help: "Seed of the random transformations.") var seed: UInt64 = 1
-    @Option(help: "Relative tolerance (default 1e-8 in float64, \(Self.mixedTolerance) in mixed and float32).") var tolerance: Double?
+    @Option(help: "Relative tolerance (default 1e-8 in float64, \(Self.reducedPrecisionTolerance) in mixed and float32).") var tolerance: Double?
     @Option(help: "Network precision: float64, mixed (float32 nets, float64 geometry and sums) or float32 (rows and their derivatives too).")
     var precision: NetworkPrecision = .float64
 
-    /// What float32 nets hold: their inputs and weights are rounded to 2⁻²⁴ relative, and a
+    /// What mixed and float32 precision hold: inputs and weights are rounded to 2⁻²⁴ relative, and a
     /// transformed structure rounds differently, so invariance holds to a few float32 roundings
     /// of the energy and force scales, not to float64's.
-    static let mixedTolerance = 1e-5
+    static let reducedPrecisionTolerance = 1e-5
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Option(help: "Threads (default: SYMMD_THREADS or 1).") var threads: Int?
 
@@ -41,7 +41,7 @@ struct CheckSymmetryCommand: ParsableCommand {
         try userFacing {
             let p = try DeepPotential(contentsOf: model, warn: printError)
             p.model.precision = precision
-            let tolerance = self.tolerance ?? (precision == .float64 ? 1e-8 : Self.mixedTolerance)
+            let tolerance = self.tolerance ?? (precision == .float64 ? 1e-8 : Self.reducedPrecisionTolerance)
             let system = try RunDeck.readStructure(URL(fileURLWithPath: structure), frame: frame, units: .metal,
                                                    typeNames: p.typeMap, deckFile: structure, key: "--structure")
             let r = try SymmetryCheck.run(potential: p, system: system, trials: max(1, trials), seed: seed, tolerance: tolerance)
